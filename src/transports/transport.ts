@@ -1,0 +1,79 @@
+import type { Envelope } from "./envelope.js";
+
+/**
+ * Called by a transport for every envelope that reaches one subscription. A returned promise
+ * means "the handler is still working": transports with acknowledgements (redis) ack only once
+ * it resolves, and leave the entry pending (for redelivery) when it rejects. Transports without
+ * acks may ignore the result, except to apply back-pressure when a mailbox says `block`.
+ */
+export type Delivery = (envelope: Envelope) => void | Promise<void>;
+
+/** What the Bus asks a transport to deliver. */
+export interface TransportSubscriptionSpec {
+  /** Validated topic pattern: dot segments, `*` one segment, `>` the rest. */
+  pattern: string;
+  /** Queue group: members with the same group share messages (one delivery per group). */
+  group?: string;
+  /** Stable name of the subscriber (actor id, CLI name); redis uses it as the consumer name. */
+  subscriber: string;
+}
+
+/** Handle for one transport-level subscription. */
+export interface TransportSubscription {
+  /** Stops delivery; resolves once no further delivery will start. */
+  close(): Promise<void>;
+}
+
+/** A point-in-time view of a transport's counters, reported in /metrics and `plexus status`. */
+export interface TransportStats {
+  kind: string;
+  connected: boolean;
+  published: number;
+  delivered: number;
+  /** Publishes that matched no subscriber (memory) or had no route yet (zmq). */
+  unrouted: number;
+  /** Drops below the Bus (e.g. ZeroMQ high-water mark), per socket or stream. */
+  drops: Record<string, number>;
+  /** Transport-specific gauges: redis lag/pending per group, zmq socket counters, … */
+  details?: Record<string, unknown>;
+}
+
+/** The transport's declared guarantees, shown in the README and by `plexus doctor`. */
+export interface TransportGuarantees {
+  delivery: "at-most-once" | "at-least-once";
+  /** Handlers must confirm delivery (Delivery's promise is awaited before acking). */
+  acknowledgements: boolean;
+  crossProcess: boolean;
+  /** Queue groups span processes (redis consumer groups) or only this process. */
+  groupsAcrossProcesses: boolean;
+}
+
+/** Raised through `onError` / thrown from `connect` when the transport cannot reach its peer. */
+export interface TransportEvents {
+  /** Connection state changes, so the Bus can flush its outbox on reconnect. */
+  onConnectionChange?(connected: boolean): void;
+  /** Envelopes that could not be decoded or delivered, with the reason; the Bus dead-letters them. */
+  onDeadLetter?(topic: string, reason: string, raw: unknown): void;
+}
+
+/**
+ * Moves batches of envelopes. A transport knows nothing of actors, contracts or mailboxes; the Bus
+ * adds those. Batches are the unit so that high rates cost one syscall or pipeline per batch.
+ */
+export interface Transport {
+  readonly kind: string;
+  readonly guarantees: TransportGuarantees;
+  /** Opens connections/sockets. Rejects with a clear error when the peer is unreachable. */
+  connect(events?: TransportEvents): Promise<void>;
+  /**
+   * Sends a batch, preserving order. Resolves when the batch is handed over (written to the socket
+   * queue, XADDed, or delivered in memory); rejects when it could not be, so the Bus can keep it
+   * in the outbox.
+   */
+  publish(batch: readonly Envelope[]): Promise<void>;
+  /** Registers interest; resolves once the subscription is live (slow-joiner safe). */
+  subscribe(spec: TransportSubscriptionSpec, deliver: Delivery): Promise<TransportSubscription>;
+  stats(): TransportStats;
+  /** Closes every subscription and connection. Idempotent. */
+  close(): Promise<void>;
+}
