@@ -71,6 +71,19 @@ export interface Transport {
    * in the outbox.
    */
   publish(batch: readonly Envelope[]): Promise<void>;
+  /**
+   * Optional synchronous fast path for in-process transports (memory): delivers one envelope to
+   * every matching subscription before returning, with no batching, promise or copy. Returns the
+   * Deliveries' promises combined when any of them applies back-pressure (mailbox `block`), and
+   * throws when a Delivery refuses the message (mailbox `reject`). The Bus uses it instead of
+   * `publish` when present.
+   */
+  publishLocal?(envelope: Envelope): void | Promise<void>;
+  /**
+   * Optional: whether any subscription currently matches `topic`. Only transports that know it
+   * exactly (memory) implement it; `bus.request` then fails fast with NO_RESPONDERS.
+   */
+  hasSubscribers?(topic: string): boolean;
   /** Registers interest; resolves once the subscription is live (slow-joiner safe). */
   subscribe(spec: TransportSubscriptionSpec, deliver: Delivery): Promise<TransportSubscription>;
   stats(): TransportStats;

@@ -1,0 +1,180 @@
+import { PlexusError } from "../runtime/errors.js";
+import type { Envelope } from "./envelope.js";
+import { SubscriptionIndex } from "./subscription-index.js";
+import type {
+  Delivery,
+  Transport,
+  TransportEvents,
+  TransportGuarantees,
+  TransportStats,
+  TransportSubscription,
+  TransportSubscriptionSpec,
+} from "./transport.js";
+
+/** A place the transport hands an envelope to: one subscription, or a queue group of them. */
+interface Target {
+  deliver(envelope: Envelope): void | Promise<void>;
+}
+
+/** Members of one queue group on one pattern take turns (round-robin): one delivery per message. */
+class GroupTarget implements Target {
+  readonly members: Delivery[] = [];
+  private next = 0;
+
+  deliver(envelope: Envelope): void | Promise<void> {
+    const count = this.members.length;
+    if (count === 0) return undefined;
+    if (this.next >= count) this.next = 0;
+    const member = this.members[this.next] as Delivery;
+    this.next++;
+    return member(envelope);
+  }
+}
+
+/**
+ * The in-process transport and the embedded default.
+ *
+ * Guarantees: at-most-once, no acknowledgements, this process only. Envelopes are handed to
+ * subscribers by reference, without serialisation or copies: handlers must treat them as
+ * read-only. Queue groups are keyed by (pattern, group): members subscribed with the same group
+ * and the same pattern share that pattern's messages round-robin.
+ */
+export class MemoryTransport implements Transport {
+  readonly kind = "memory";
+  readonly guarantees: TransportGuarantees = {
+    delivery: "at-most-once",
+    acknowledgements: false,
+    crossProcess: false,
+    groupsAcrossProcesses: false,
+  };
+  private index = new SubscriptionIndex<Target>();
+  private readonly groups = new Map<string, GroupTarget>();
+  private connected = false;
+  private closed = false;
+  private published = 0;
+  private delivered = 0;
+  private unrouted = 0;
+  private events: TransportEvents | undefined;
+
+  async connect(events?: TransportEvents): Promise<void> {
+    if (this.closed) throw closedError();
+    this.events = events;
+    if (this.connected) return;
+    this.connected = true;
+    this.events?.onConnectionChange?.(true);
+  }
+
+  publishLocal(envelope: Envelope): void | Promise<void> {
+    if (this.closed) throw closedError();
+    this.published++;
+    const targets = this.index.match(envelope.topic);
+    const count = targets.length;
+    if (count === 0) {
+      this.unrouted++;
+      return undefined;
+    }
+    this.delivered += count;
+    if (count === 1) return (targets[0] as Target).deliver(envelope);
+    // Every target gets the envelope even when one refuses it; the first refusal is reported after.
+    let pending: Array<void | Promise<void>> | undefined;
+    let refusal: unknown;
+    let refused = false;
+    for (let i = 0; i < count; i++) {
+      try {
+        const result = (targets[i] as Target).deliver(envelope);
+        if (result !== undefined) (pending ??= []).push(result);
+      } catch (error) {
+        if (!refused) {
+          refused = true;
+          refusal = error;
+        }
+      }
+    }
+    if (pending === undefined) {
+      if (refused) throw refusal;
+      return undefined;
+    }
+    return Promise.all(pending).then(() => {
+      if (refused) throw refusal;
+    });
+  }
+
+  async publish(batch: readonly Envelope[]): Promise<void> {
+    const pending: Array<Promise<void>> = [];
+    for (const envelope of batch) {
+      const result = this.publishLocal(envelope);
+      if (result !== undefined) pending.push(result);
+    }
+    if (pending.length > 0) await Promise.all(pending);
+  }
+
+  hasSubscribers(topic: string): boolean {
+    return this.index.match(topic).length > 0;
+  }
+
+  async subscribe(spec: TransportSubscriptionSpec, deliver: Delivery): Promise<TransportSubscription> {
+    if (this.closed) throw closedError();
+    const { pattern, group } = spec;
+    if (group === undefined) {
+      const target: Target = { deliver };
+      this.index.add(pattern, target);
+      let open = true;
+      return {
+        close: async () => {
+          if (!open) return;
+          open = false;
+          this.index.remove(pattern, target);
+        },
+      };
+    }
+    const key = `${pattern}#${group}`;
+    let target = this.groups.get(key);
+    if (target === undefined) {
+      target = new GroupTarget();
+      this.groups.set(key, target);
+      this.index.add(pattern, target);
+    }
+    const groupTarget = target;
+    groupTarget.members.push(deliver);
+    let open = true;
+    return {
+      close: async () => {
+        if (!open) return;
+        open = false;
+        const at = groupTarget.members.indexOf(deliver);
+        if (at >= 0) groupTarget.members.splice(at, 1);
+        if (groupTarget.members.length === 0) {
+          this.groups.delete(key);
+          this.index.remove(pattern, groupTarget);
+        }
+      },
+    };
+  }
+
+  stats(): TransportStats {
+    return {
+      kind: this.kind,
+      connected: this.connected,
+      published: this.published,
+      delivered: this.delivered,
+      unrouted: this.unrouted,
+      drops: {},
+      details: { subscriptions: this.index.size, groups: this.groups.size, matchCacheEvictions: this.index.cacheEvictions },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const wasConnected = this.connected;
+    this.connected = false;
+    this.groups.clear();
+    // Drop every subscription so that nothing is delivered after close.
+    this.index = new SubscriptionIndex<Target>();
+    if (wasConnected) this.events?.onConnectionChange?.(false);
+  }
+}
+
+function closedError(): PlexusError {
+  return new PlexusError("TRANSPORT_CLOSED", "The memory transport is closed; create a new runtime (or bus) to publish again.");
+}
