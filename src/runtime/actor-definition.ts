@@ -40,6 +40,8 @@ export interface ActorContext<O = Record<string, unknown>> {
   id: string;
   /** Path from the root, e.g. `root/group-a/ticker`. */
   path: string;
+  /** Name of the hosting runtime (`runtime.name` in the config). */
+  runtimeName?: string;
   /** Options, validated against the kind's schema (defaults applied). */
   options: O;
   bus: Bus;

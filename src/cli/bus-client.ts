@@ -1,0 +1,67 @@
+import type { Envelope } from "../transports/envelope.js";
+import { CliError } from "./cli-error.js";
+import { DEFAULT_OPS_URL, readConfigEndpoint, resolveConfigPath, type ConfigEndpoint } from "./config-file.js";
+import { ExitCode } from "./exit-codes.js";
+import { OpsClient, type StreamEnd } from "./ops-client.js";
+
+/**
+ * What `plexus pub` / `plexus sub` need from a bus. Today the only implementation goes through a
+ * running runtime's ops server; a client talking to the config's transport directly (zmq, redis)
+ * plugs in through {@link directClientFactories} without changing the commands.
+ */
+export interface CliBusClient {
+  /** Where messages go, for messages to the user. */
+  readonly description: string;
+  /** Publishes one message; resolves with the envelope id. */
+  publish(topic: string, payload: unknown, headers?: Record<string, string>): Promise<string>;
+  /** Streams messages matching `pattern` until `signal` aborts or the other side ends. */
+  subscribe(pattern: string, options: { group?: string; signal: AbortSignal; onReady?: () => void }, onEnvelope: (envelope: Envelope) => void): Promise<StreamEnd>;
+}
+
+/** Builds a client that speaks the config's transport itself (issue 3: zmq, redis). */
+export type DirectClientFactory = (endpoint: ConfigEndpoint) => CliBusClient;
+
+/**
+ * Transport kinds the CLI can reach without a runtime, by kind. Empty for now; `memory` never
+ * belongs here: an in-process bus is only reachable through the runtime hosting it.
+ */
+export const directClientFactories = new Map<string, DirectClientFactory>();
+
+export interface BusClientOptions {
+  url?: string;
+  config?: string;
+  token?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/**
+ * Chooses how to reach the bus: `--url` → that ops server; `-c FILE` → the config's transport
+ * (memory: the runtime's ops server from `runtime.ops`; other kinds: a direct client once one
+ * exists); neither → the default ops URL.
+ */
+export function resolveBusClient(options: BusClientOptions): CliBusClient {
+  const token = options.token ?? options.env.PLEXUS_TOKEN;
+  if (options.url !== undefined) return opsBusClient(options.url, token);
+  if (options.config === undefined) return opsBusClient(DEFAULT_OPS_URL, token);
+  const endpoint = readConfigEndpoint(resolveConfigPath(options.config, options.cwd), options.env);
+  if (endpoint.transportKind === "memory") return opsBusClient(endpoint.opsUrl, token ?? endpoint.token);
+  const factory = directClientFactories.get(endpoint.transportKind);
+  if (!factory) {
+    throw new CliError(
+      `-c ${endpoint.file}: reaching a "${endpoint.transportKind}" transport directly is not yet supported for kind ${endpoint.transportKind}; ` +
+        `go through a running runtime instead: --url ${endpoint.opsUrl}`,
+      ExitCode.usage,
+    );
+  }
+  return factory(endpoint);
+}
+
+function opsBusClient(url: string, token: string | undefined): CliBusClient {
+  const client = new OpsClient(url, token);
+  return {
+    description: `ops server ${client.url}`,
+    publish: (topic, payload, headers) => client.publish(topic, payload, headers),
+    subscribe: (pattern, options, onEnvelope) => client.subscribe(pattern, options, onEnvelope),
+  };
+}

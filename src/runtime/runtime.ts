@@ -1,0 +1,270 @@
+import { EventEmitter } from "node:events";
+import { heartbeatActor } from "../actors/heartbeat/heartbeat-actor.js";
+import type { Bus } from "../transports/bus-api.js";
+import { MessageBus } from "../transports/bus.js";
+import { loadContracts } from "../transports/contracts.js";
+import { createTransport } from "../transports/create-transport.js";
+import type { ActorContext, AnyActorDefinition, OpsRoutes } from "./actor-definition.js";
+import { loadConfig } from "./config-loader.js";
+import type { PlexusConfig, SupervisorChildSpec, WorkerChildSpec } from "./config-types.js";
+import { PlexusError, toError } from "./errors.js";
+import type { ActorTreeNode, LifecycleEvent } from "./lifecycle-types.js";
+import { createLogger, type Logger } from "./logger.js";
+import { Metrics } from "./metrics.js";
+import { startOpsServer, type OpsServer } from "./ops-server.js";
+import { registerRuntimeMetrics } from "./runtime-metrics.js";
+import { ScopedBus } from "./scoped-bus.js";
+import { StateStore } from "./state-store.js";
+import { createSupervisionTree, type SupervisionTree } from "./supervision-tree.js";
+
+/** Options of {@link createRuntime}. */
+export interface RuntimeOptions {
+  /** Path of a YAML/JSON config file, or an object of the same shape. */
+  config: string | Record<string, unknown>;
+  /** Actor kinds in addition to the built-in ones (`heartbeat`, `proxy`). */
+  kinds?: AnyActorDefinition[];
+  /** Logger to use; default: pino to stderr at the config's level. */
+  logger?: Logger;
+  /** Environment for `${VAR}` interpolation; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export type RuntimeState = "idle" | "starting" | "running" | "stopping" | "stopped" | "failed";
+
+/** A running (or startable) plexus runtime. Never calls `process.exit`, installs no signal handlers. */
+export interface Runtime {
+  /** `runtime.name` from the config (available after `start()`). */
+  readonly name: string;
+  /** The message bus; available once `start()` has resolved. */
+  readonly bus: Bus;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  readonly state: RuntimeState;
+  /** The loaded, normalised config; available once `start()` has resolved. */
+  readonly config: PlexusConfig;
+  /** Where the ops server listens, once started (undefined when `runtime.ops.enabled` is false). */
+  readonly opsAddress: { host: string; port: number; url: string } | undefined;
+  /** Resolves when the runtime stopped; `reason` is set when the root supervisor failed. */
+  readonly done: Promise<{ reason?: Error }>;
+  /** Loads the config, connects the transport, starts the ops server and the supervision tree in order. */
+  start(): Promise<void>;
+  /** Stops the tree in reverse start order, then the ops server and the transport. Idempotent. */
+  stop(): Promise<void>;
+  /** The live supervision tree. */
+  tree(): ActorTreeNode;
+  /** Subscribes to lifecycle events; returns a function that unsubscribes. */
+  on(event: "lifecycle", listener: (event: LifecycleEvent) => void): () => void;
+  /** Starts a child under the supervisor at `supervisorPath` (e.g. `root`). */
+  startChild(supervisorPath: string, spec: WorkerChildSpec | SupervisorChildSpec): Promise<void>;
+  /** Stops and removes a child. */
+  stopChild(supervisorPath: string, id: string): Promise<void>;
+}
+
+/** The actor kinds every runtime knows without being told. */
+export const builtinKinds: AnyActorDefinition[] = [heartbeatActor];
+
+/** Creates a runtime; nothing happens until `start()`. */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  return new PlexusRuntime(options);
+}
+
+class PlexusRuntime implements Runtime {
+  readonly metrics = new Metrics();
+  readonly log: Logger;
+  readonly done: Promise<{ reason?: Error }>;
+  private readonly events = new EventEmitter();
+  private readonly kinds = new Map<string, AnyActorDefinition>();
+  private current: RuntimeState = "idle";
+  private loaded: PlexusConfig | undefined;
+  private messageBus: MessageBus | undefined;
+  private ops: OpsServer | undefined;
+  private supervision: SupervisionTree | undefined;
+  private stopping: Promise<void> | undefined;
+  private finish!: (result: { reason?: Error }) => void;
+  private failure: Error | undefined;
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.log = options.logger ?? createLogger({ name: "plexus" });
+    this.done = new Promise((resolve) => (this.finish = resolve));
+    for (const kind of [...builtinKinds, ...(options.kinds ?? [])]) {
+      if (this.kinds.has(kind.kind) && !builtinKinds.includes(this.kinds.get(kind.kind)!)) {
+        throw new PlexusError("DUPLICATE_KIND", `actor kind "${kind.kind}" is registered twice`, { retryable: false });
+      }
+      this.kinds.set(kind.kind, kind);
+    }
+    this.events.setMaxListeners(0);
+  }
+
+  get name(): string {
+    return this.loaded?.runtime.name ?? "plexus";
+  }
+
+  get state(): RuntimeState {
+    return this.current;
+  }
+
+  get config(): PlexusConfig {
+    if (!this.loaded) throw new PlexusError("NOT_STARTED", "runtime.config is available after runtime.start()");
+    return this.loaded;
+  }
+
+  get bus(): Bus {
+    if (!this.messageBus) throw new PlexusError("NOT_STARTED", "runtime.bus is available after runtime.start() has resolved");
+    return this.messageBus;
+  }
+
+  get opsAddress() {
+    return this.ops?.address;
+  }
+
+  on(_event: "lifecycle", listener: (event: LifecycleEvent) => void): () => void {
+    this.events.on("lifecycle", listener);
+    return () => this.events.off("lifecycle", listener);
+  }
+
+  tree(): ActorTreeNode {
+    if (this.supervision) return this.supervision.tree();
+    return { id: "root", path: "root", type: "supervisor", kind: this.loaded?.supervisor.strategy ?? "one_for_one", state: "stopped", restarts: 0 };
+  }
+
+  async start(): Promise<void> {
+    if (this.current !== "idle") throw new PlexusError("ALREADY_STARTED", `runtime cannot start from state "${this.current}"`);
+    this.current = "starting";
+    try {
+      await this.startParts();
+      this.current = "running";
+      this.log.info({ runtime: this.name, ops: this.ops?.address.url }, "runtime running");
+    } catch (error) {
+      const reason = toError(error);
+      this.log.error({ err: reason }, "runtime failed to start");
+      await this.shutdown(reason);
+      throw reason;
+    }
+  }
+
+  private async startParts(): Promise<void> {
+    const config = await loadConfig(this.options.config, { kinds: this.kinds, ...(this.options.env ? { env: this.options.env } : {}) });
+    this.loaded = config;
+    if (!this.options.logger) this.log.level = config.runtime.log.level;
+    const contracts = config.contracts ? await loadContracts(config.contracts.dir, config.contracts.mode) : undefined;
+    const transport = await createTransport(config.transport, { log: this.log.child({ component: "transport" }), source: config.runtime.name });
+    const bus = new MessageBus({
+      transport,
+      source: config.runtime.name,
+      log: this.log.child({ component: "bus" }),
+      metrics: this.metrics,
+      defaults: config.bus,
+      ...(contracts ? { contracts } : {}),
+    });
+    await bus.start();
+    this.messageBus = bus;
+    if (config.runtime.ops.enabled) {
+      this.ops = await startOpsServer(
+        { name: config.runtime.name, bus, metrics: this.metrics, log: this.log.child({ component: "ops" }), tree: () => this.tree(), health: () => this.health() },
+        config.runtime.ops,
+      );
+    }
+    const stateStore = new StateStore(config.runtime.stateDir, this.log.child({ component: "state" }));
+    const root: SupervisorChildSpec = { id: "root", supervisor: config.supervisor, children: config.children, restart: "permanent", shutdownMs: 0 };
+    this.supervision = createSupervisionTree({
+      root,
+      kinds: this.kinds,
+      log: this.log.child({ component: "supervisor" }),
+      onLifecycle: (event) => this.events.emit("lifecycle", event),
+      makeContext: ({ spec, path, signal, fail }) => this.makeContext(spec, path, signal, fail, stateStore),
+    });
+    registerRuntimeMetrics(this.metrics, () => this.tree());
+    void this.supervision.done.then(({ reason }) => {
+      if (reason && this.current !== "stopping" && this.current !== "stopped") {
+        this.log.error({ err: reason }, "root supervisor failed; stopping the runtime");
+        void this.shutdown(reason);
+      }
+    });
+    await this.supervision.start();
+  }
+
+  private makeContext(spec: WorkerChildSpec, path: string, signal: AbortSignal, fail: (error: unknown) => void, stateStore: StateStore): ActorContext {
+    const bus = new ScopedBus(this.bus, spec.id);
+    // Subscriptions opened by an actor die with it: a restart starts from a clean slate.
+    signal.addEventListener("abort", () => void bus.closeAll(), { once: true });
+    return {
+      id: spec.id,
+      path,
+      runtimeName: this.name,
+      options: spec.options,
+      bus,
+      log: this.log.child({ actor: path }),
+      state: stateStore.forActor(path),
+      metrics: this.metrics,
+      signal,
+      ops: this.opsRoutesFor(path, signal),
+      fail,
+    };
+  }
+
+  private opsRoutesFor(path: string, signal: AbortSignal): OpsRoutes {
+    return {
+      route: (method, routePath, handler) => {
+        if (!this.ops) {
+          this.log.warn({ actor: path, route: `${method} ${routePath}` }, "ops server is disabled; route not mounted");
+          return () => {};
+        }
+        const remove = this.ops.route(method, routePath, handler);
+        signal.addEventListener("abort", remove, { once: true });
+        return remove;
+      },
+    };
+  }
+
+  private health() {
+    const ok = this.current === "running";
+    return { ok, ready: ok, state: this.current, ...(this.failure ? { reason: this.failure.message } : {}) };
+  }
+
+  async stop(): Promise<void> {
+    await this.shutdown(undefined);
+  }
+
+  async startChild(supervisorPath: string, spec: WorkerChildSpec | SupervisorChildSpec): Promise<void> {
+    await this.running().startChild(supervisorPath, spec);
+  }
+
+  async stopChild(supervisorPath: string, id: string): Promise<void> {
+    await this.running().stopChild(supervisorPath, id);
+  }
+
+  private running(): SupervisionTree {
+    if (!this.supervision || this.current !== "running") {
+      throw new PlexusError("NOT_RUNNING", `dynamic children need a running runtime (state: ${this.current})`);
+    }
+    return this.supervision;
+  }
+
+  private shutdown(reason: Error | undefined): Promise<void> {
+    if (!this.stopping) {
+      this.stopping = this.shutdownParts(reason);
+    }
+    return this.stopping;
+  }
+
+  private async shutdownParts(reason: Error | undefined): Promise<void> {
+    this.failure = reason;
+    this.current = "stopping";
+    const steps: Array<[string, (() => Promise<void>) | undefined]> = [
+      ["supervision tree", this.supervision && (() => this.supervision!.stop())],
+      ["ops server", this.ops && (() => this.ops!.close())],
+      ["bus", this.messageBus && (() => this.messageBus!.close())],
+    ];
+    for (const [what, step] of steps) {
+      if (!step) continue;
+      try {
+        await step();
+      } catch (error) {
+        this.log.error({ err: error }, `error while stopping the ${what}`);
+      }
+    }
+    this.current = reason ? "failed" : "stopped";
+    this.log.info({ runtime: this.name, reason: reason?.message }, reason ? "runtime stopped after a failure" : "runtime stopped");
+    this.finish(reason ? { reason } : {});
+  }
+}

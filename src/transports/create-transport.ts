@@ -1,0 +1,29 @@
+import type { TransportConfig } from "../runtime/config-types.js";
+import type { Logger } from "../runtime/logger.js";
+import { MemoryTransport } from "./memory-transport.js";
+import type { Transport } from "./transport.js";
+
+export interface TransportFactoryContext {
+  log: Logger;
+  /** Name recorded as the source of wrapped foreign messages and in consumer names. */
+  source: string;
+}
+
+/**
+ * Builds the transport a config names. Network transports are imported lazily so that an
+ * embedder on the memory transport never loads the ZeroMQ native module or a Redis client.
+ */
+export async function createTransport(config: TransportConfig, context: TransportFactoryContext): Promise<Transport> {
+  switch (config.kind) {
+    case "memory":
+      return new MemoryTransport();
+    case "zmq": {
+      const { ZmqTransport } = await import("./zmq-transport.js");
+      return new ZmqTransport(config, context);
+    }
+    case "redis": {
+      const { RedisTransport } = await import("./redis-transport.js");
+      return new RedisTransport(config, context);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createRuntime, defineActor, type LifecycleEvent, type Runtime } from "../../src/index.js";
+import { silentLogger } from "../../src/runtime/logger.js";
+import { waitFor } from "../helpers/wait.js";
+
+const echo = defineActor<{ from: string; to: string }>({
+  kind: "echo",
+  options: { type: "object", properties: { from: { type: "string" }, to: { type: "string" } }, required: ["from", "to"] },
+  async start(ctx) {
+    await ctx.bus.subscribe<{ n: number }>(ctx.options.from, async (envelope) => {
+      await ctx.bus.publish(ctx.options.to, { n: envelope.payload.n, by: ctx.id });
+    });
+  },
+});
+
+const crashy = defineActor({
+  kind: "crashy",
+  start(ctx) {
+    const timer = setTimeout(() => ctx.fail(new Error("boom")), 5);
+    return () => clearTimeout(timer);
+  },
+});
+
+let runtime: Runtime | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await runtime?.stop();
+  runtime = undefined;
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function stateDir(): Promise<string> {
+  dir = await mkdtemp(join(tmpdir(), "plexus-runtime-"));
+  return dir;
+}
+
+describe("createRuntime (embedding)", () => {
+  it("runs a tree from an object config, moves messages on the bus and reports lifecycle events", async () => {
+    const events: LifecycleEvent[] = [];
+    runtime = createRuntime({
+      logger: silentLogger(),
+      kinds: [echo],
+      config: {
+        runtime: { name: "embedded", ops: { port: 0 }, stateDir: await stateDir() },
+        children: [
+          { id: "echo-a", kind: "echo", options: { from: "in.a", to: "out.a" } },
+          { id: "group", supervisor: { strategy: "rest_for_one" }, children: [{ id: "echo-b", kind: "echo", options: { from: "in.b", to: "out.b" } }] },
+        ],
+      },
+    });
+    runtime.on("lifecycle", (event) => events.push(event));
+    await runtime.start();
+    expect(runtime.state).toBe("running");
+
+    const seen: unknown[] = [];
+    await runtime.bus.subscribe("out.*", (envelope) => void seen.push(envelope.payload));
+    await runtime.bus.publish("in.a", { n: 1 });
+    await runtime.bus.publish("in.b", { n: 2 });
+    await waitFor(() => seen.length === 2, "both echoes");
+    expect(seen).toEqual(expect.arrayContaining([{ n: 1, by: "echo-a" }, { n: 2, by: "echo-b" }]));
+
+    const tree = runtime.tree();
+    expect(tree.children?.map((child) => [child.id, child.state])).toEqual([
+      ["echo-a", "running"],
+      ["group", "running"],
+    ]);
+    expect(events.some((event) => event.id === "echo-b" && event.state === "running")).toBe(true);
+
+    const health = await fetch(`${runtime.opsAddress!.url}/health`);
+    expect(health.status).toBe(200);
+
+    await runtime.stop();
+    expect(runtime.state).toBe("stopped");
+    const stops = events.filter((event) => event.state === "stopped").map((event) => event.id);
+    // Reverse start order: the group (and its child) stop before echo-a.
+    expect(stops.indexOf("echo-b")).toBeLessThan(stops.indexOf("echo-a"));
+  });
+
+  it("stops with the reason when the root supervisor gives up", async () => {
+    runtime = createRuntime({
+      logger: silentLogger(),
+      kinds: [crashy],
+      config: {
+        runtime: { name: "doomed", ops: { enabled: false }, stateDir: await stateDir() },
+        supervisor: { strategy: "one_for_one", intensity: 2, period: "10s", backoff: { min: 0, max: 0, jitter: 0 } },
+        children: [{ id: "crashy", kind: "crashy" }],
+      },
+    });
+    await runtime.start();
+    const { reason } = await runtime.done;
+    expect(reason).toBeInstanceOf(Error);
+    expect(runtime.state).toBe("failed");
+  });
+
+  it("rejects start with every config problem listed", async () => {
+    runtime = createRuntime({
+      logger: silentLogger(),
+      config: { runtime: { ops: { enabled: false } }, children: [{ id: "x", kind: "nope" }, { id: "y", kind: "heartbeat", options: { everyMs: -1 } }] },
+    });
+    await expect(runtime.start()).rejects.toThrow(/2 problems[\s\S]*unknown kind .nope.; known kinds: heartbeat[\s\S]*children\[1\]\.options\.everyMs/);
+  });
+});
