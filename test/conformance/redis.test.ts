@@ -1,0 +1,51 @@
+import type { Redis } from "ioredis";
+import { silentLogger } from "../../src/runtime/logger.js";
+import { MessageBus } from "../../src/transports/bus.js";
+import { redisHostPort, serviceAvailable } from "../helpers/services.js";
+import { runPrefix } from "../helpers/wait.js";
+import { adminClient, deleteKeys, makeTransport, redisConfig } from "../transports/redis-kit.js";
+import { conformanceBusConfig, type ConformanceHarness } from "./conformance-harness.js";
+import { describeTransportConformance } from "./transport-conformance.js";
+
+const { host, port } = redisHostPort();
+const hasRedis = await serviceAvailable("redis", host, port);
+
+/**
+ * Every bus gets its own RedisTransport (its own connections, as a separate process would) on one
+ * unique key prefix; cleanup closes them and deletes every key under the prefix. maxDeliveries is
+ * low and claimIdleMs short so a throwing handler is dead-lettered within about a second.
+ */
+async function redisHarness(): Promise<ConformanceHarness> {
+  const prefix = runPrefix("conformance");
+  const config = redisConfig(prefix, { maxDeliveries: 2, claimIdleMs: 200 });
+  const buses: MessageBus[] = [];
+  let admin: Redis | undefined;
+  return {
+    async openBus(name, options = {}) {
+      const bus = new MessageBus({
+        transport: makeTransport(config),
+        source: name,
+        log: silentLogger(),
+        defaults: conformanceBusConfig,
+        ...(options.contracts ? { contracts: options.contracts } : {}),
+      });
+      buses.push(bus);
+      await bus.start();
+      return bus;
+    },
+    async cleanup() {
+      await Promise.all(buses.map((bus) => bus.close()));
+      admin ??= adminClient();
+      await deleteKeys(admin, prefix);
+      admin.disconnect();
+    },
+    features: {
+      groupsAcrossBuses: true,
+      restartPeer: { skip: "not run for redis: restarting the shared Redis server would disturb every other suite; reconnection is covered by resuming a group from a fresh transport" },
+      groupResume: true,
+      incomingContracts: true,
+    },
+  };
+}
+
+describeTransportConformance("redis", redisHarness, { enabled: hasRedis, waitMs: 8_000 });

@@ -1,0 +1,51 @@
+import type { ZmqTransportConfig } from "../../src/runtime/config-types.js";
+import { silentLogger } from "../../src/runtime/logger.js";
+import { MessageBus } from "../../src/transports/bus.js";
+import { createTransport } from "../../src/transports/create-transport.js";
+import { conformanceBusConfig, type ConformanceHarness } from "./conformance-harness.js";
+import { describeTransportConformance } from "./transport-conformance.js";
+import { startTestProxy } from "./zmq-proxy-kit.js";
+
+/**
+ * Every bus gets its own ZmqTransport (its own PUB and SUB sockets, as a separate process would)
+ * connected to one project XSUB/XPUB proxy on ephemeral loopback ports. High-water marks are raised
+ * so the 1,000-message order test measures ordering, not the (counted) at-most-once drops.
+ */
+async function zmqHarness(): Promise<ConformanceHarness> {
+  const proxy = await startTestProxy();
+  const config: ZmqTransportConfig = {
+    kind: "zmq",
+    xsub: proxy.xsub,
+    xpub: proxy.xpub,
+    noDrop: false,
+    sendHighWaterMark: 100_000,
+    receiveHighWaterMark: 100_000,
+  };
+  const buses: MessageBus[] = [];
+  return {
+    async openBus(name, options = {}) {
+      const bus = new MessageBus({
+        transport: await createTransport(config, { log: silentLogger(), source: name }),
+        source: name,
+        log: silentLogger(),
+        defaults: conformanceBusConfig,
+        ...(options.contracts ? { contracts: options.contracts } : {}),
+      });
+      buses.push(bus);
+      await bus.start();
+      return bus;
+    },
+    async cleanup() {
+      await Promise.all(buses.map((bus) => bus.close()));
+      await proxy.stop();
+    },
+    features: {
+      groupsAcrossBuses: false, // zmq queue groups are shared among the subscriptions of one process only
+      restartPeer: () => proxy.restart(),
+      groupResume: { skip: "n/a for zmq: pub/sub keeps no state, so there is nothing to resume; a restarted proxy is covered by the reconnect test" },
+      incomingContracts: true,
+    },
+  };
+}
+
+describeTransportConformance("zmq", zmqHarness, { waitMs: 8_000 });
