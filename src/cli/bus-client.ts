@@ -16,14 +16,16 @@ export interface CliBusClient {
   publish(topic: string, payload: unknown, headers?: Record<string, string>): Promise<string>;
   /** Streams messages matching `pattern` until `signal` aborts or the other side ends. */
   subscribe(pattern: string, options: { group?: string; signal: AbortSignal; onReady?: () => void }, onEnvelope: (envelope: Envelope) => void): Promise<StreamEnd>;
+  /** Flushes and releases connections (direct clients); absent for stateless HTTP clients. */
+  close?(): Promise<void>;
 }
 
 /** Builds a client that speaks the config's transport itself (issue 3: zmq, redis). */
-export type DirectClientFactory = (endpoint: ConfigEndpoint) => CliBusClient;
+export type DirectClientFactory = (endpoint: ConfigEndpoint, env: NodeJS.ProcessEnv, cwd: string) => CliBusClient;
 
 /**
- * Transport kinds the CLI can reach without a runtime, by kind. Empty for now; `memory` never
- * belongs here: an in-process bus is only reachable through the runtime hosting it.
+ * Transport kinds the CLI can reach without a runtime, by kind (filled by `registerDirectClients`).
+ * `memory` never belongs here: an in-process bus is only reachable through the runtime hosting it.
  */
 export const directClientFactories = new Map<string, DirectClientFactory>();
 
@@ -54,7 +56,7 @@ export function resolveBusClient(options: BusClientOptions): CliBusClient {
       ExitCode.usage,
     );
   }
-  return factory(endpoint);
+  return factory(endpoint, options.env, options.cwd);
 }
 
 function opsBusClient(url: string, token: string | undefined): CliBusClient {

@@ -5,6 +5,8 @@ import { CliError } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { packageRoot } from "./config-file.js";
 import { ExitCode } from "./exit-codes.js";
+import { registerDirectClients } from "./direct-bus-client.js";
+import { registerDoctorCommand } from "./doctor.js";
 import { registerPubCommand } from "./pub.js";
 import { registerStartCommand } from "./start.js";
 import { registerStatusCommand } from "./status.js";
@@ -34,6 +36,8 @@ Examples:
   plexus status                          the live tree of a running runtime
   plexus pub orders.created '{"id": 1}'  publish through the runtime's ops server
   plexus sub 'orders.*' --count 1        print matching messages as JSON lines
+  plexus sub -c chembus.yaml 'chem.>'    subscribe on a zmq/redis transport directly
+  plexus doctor -c my.yaml               check transport, runtime and contracts
 
 Logs go to stderr; stdout carries only data. Run "plexus <command> --help" for details.`,
     );
@@ -42,6 +46,8 @@ Logs go to stderr; stdout carries only data. Run "plexus <command> --help" for d
   registerStatusCommand(program, io, setExit);
   registerPubCommand(program, io, setExit);
   registerSubCommand(program, io, setExit, stopOnSignals);
+  registerDoctorCommand(program, io, setExit);
+  registerDirectClients();
   return program;
 }
 

@@ -24,7 +24,7 @@ export function registerPubCommand(program: Command, io: CliIo, setExit: (code: 
     .argument("<topic>", "topic to publish on, e.g. orders.created")
     .argument("<json>", "the payload: inline JSON, @FILE (one JSON document), or - (stdin, one JSON per line)")
     .option("--url <url>", "ops server of the runtime (default http://127.0.0.1:8001, or the -c config's runtime.ops)")
-    .option("-c, --config <file>", "reach the bus described by this config (memory: via its runtime's ops server)")
+    .option("-c, --config <file>", "reach the bus described by this config (memory: via its runtime's ops server; zmq/redis: directly, no runtime needed)")
     .option("--count <n>", "publish each payload N times", positiveInteger, 1)
     .option("--header <key=value>", "add a header (repeatable)", collectHeader)
     .option("--token <token>", "bearer token for the ops server (default: env PLEXUS_TOKEN, or the config's runtime.ops.token)")
@@ -45,11 +45,15 @@ Exit codes: 0 all published, 1 server unreachable or refused, 65 payload not JSO
 /** Publishes and prints the ids; returns the exit code. */
 export async function runPub(topic: string, json: string, options: PubOptions, io: CliIo): Promise<number> {
   const client = resolveBusClient({ ...pick(options), env: io.env, cwd: io.cwd });
-  for await (const payload of payloads(json, io)) {
-    for (let i = 0; i < options.count; i++) {
-      const id = await client.publish(topic, payload, options.header);
-      await writeOut(io.stdout, `${id}\n`);
+  try {
+    for await (const payload of payloads(json, io)) {
+      for (let i = 0; i < options.count; i++) {
+        const id = await client.publish(topic, payload, options.header);
+        await writeOut(io.stdout, `${id}\n`);
+      }
     }
+  } finally {
+    await client.close?.();
   }
   return ExitCode.ok;
 }

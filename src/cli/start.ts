@@ -32,7 +32,7 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
       `
 Examples:
   plexus start
-  plexus start -c config/examples/redis.yaml
+  plexus start -c config/examples/orion-redis.yaml
   PLEXUS_LOG_LEVEL=debug plexus start -c my.yaml 2> plexus.log
 
 SIGTERM or SIGINT stops the tree in reverse start order and exits 0; a second signal exits 130 at once.

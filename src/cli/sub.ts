@@ -11,6 +11,7 @@ export interface SubOptions {
   group?: string;
   count?: number;
   timeout?: number;
+  json?: boolean;
 }
 
 /** Registers `plexus sub`. */
@@ -20,7 +21,8 @@ export function registerSubCommand(program: Command, io: CliIo, setExit: (code: 
     .description("print messages matching a topic pattern as JSON lines (one envelope per line) on stdout")
     .argument("<pattern>", 'topic pattern: "*" matches one segment, ">" the rest, e.g. orders.* or telemetry.>')
     .option("--url <url>", "ops server of the runtime (default http://127.0.0.1:8001, or the -c config's runtime.ops)")
-    .option("-c, --config <file>", "reach the bus described by this config (memory: via its runtime's ops server)")
+    .option("-c, --config <file>", "reach the bus described by this config (memory: via its runtime's ops server; zmq/redis: directly, no runtime needed)")
+    .option("--json", "one envelope per line as JSON (the default output; accepted for scripts that ask for it)")
     .option("--group <name>", "queue group: subscribers sharing a group split the messages")
     .option("--count <n>", "exit after N messages", positiveInteger)
     .option("--timeout <seconds>", "stop after this many seconds", positiveSeconds)

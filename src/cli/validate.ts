@@ -19,7 +19,7 @@ export function registerValidateCommand(program: Command, io: CliIo, setExit: (c
       `
 Examples:
   plexus validate
-  plexus validate -c config/examples/redis.yaml
+  plexus validate -c config/examples/orion-redis.yaml
 
 Prints "ok: <file> (<n> actors)" and exits 0, or lists every problem (file:line key.path: message)
 on stderr and exits 1.`,

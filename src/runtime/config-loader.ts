@@ -28,6 +28,12 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Resolves a relative config path, and relative paths of an object config; default `process.cwd()`. */
   cwd?: string;
+  /**
+   * Accept `kind:` values that are not registered (their options go unchecked). For tools that
+   * only need the transport and ops sections, such as `plexus pub/sub -c` and `plexus doctor`;
+   * never for starting a runtime.
+   */
+  acceptUnknownKinds?: boolean;
 }
 
 /** Location of the JSON Schema of the raw config file (two levels up from both src/runtime and dist/runtime). */
@@ -205,7 +211,11 @@ export async function loadConfig(source: string | Record<string, unknown>, optio
     }
   }
   const baseDir = absolute === undefined ? path.resolve(cwd) : path.dirname(absolute);
-  const { config, issues } = normaliseConfig(raw, { baseDir, validator: new KindOptionsValidator(options.kinds) });
+  const { config, issues } = normaliseConfig(raw, {
+    baseDir,
+    validator: new KindOptionsValidator(options.kinds),
+    ...(options.acceptUnknownKinds ? { acceptUnknownKinds: true } : {}),
+  });
   pending.push(...issues);
   if (pending.length > 0) throw buildError(pending, document);
   if (absolute !== undefined) config.source = absolute;

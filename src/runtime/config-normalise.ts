@@ -29,6 +29,8 @@ export interface NormaliseContext {
   /** Directory that relative paths (stateDir, contracts.dir) are resolved against. */
   baseDir: string;
   validator: KindOptionsValidator;
+  /** Keep children of unregistered kinds (options unchecked) instead of reporting them. */
+  acceptUnknownKinds?: boolean;
 }
 
 /** The normalised config and every problem found on the way (the config is unusable if any). */
@@ -192,6 +194,9 @@ function normaliseChild(raw: RawObject, id: string, at: PathSegment[], context: 
   if (typeof kind !== "string") return undefined;
   const { definition, issue } = context.validator.resolveKind(kind, [...at, "kind"]);
   if (definition === undefined) {
+    // Client tools (pub, sub, doctor) read transport and ops only: a plugin kind they never
+    // loaded is not their problem, so its child is kept with its options unchecked.
+    if (context.acceptUnknownKinds) return { id, kind, restart, shutdownMs: durationAt(raw, "shutdown", DEFAULT_SHUTDOWN_MS), options: isObject(raw.options) ? raw.options : {} };
     issues.push(issue);
     return undefined;
   }
