@@ -38,3 +38,5 @@ export type { ConfigIssue } from "./runtime/config-errors.js";
 export { parseDuration } from "./runtime/durations.js";
 export { createLogger, silentLogger } from "./runtime/logger.js";
 export type { Logger } from "./runtime/logger.js";
+export { createSupervisionTree } from "./runtime/supervision-tree.js";
+export type { SupervisionTree, SupervisionTreeOptions } from "./runtime/supervision-tree.js";

@@ -170,7 +170,10 @@ class PlexusRuntime implements Runtime {
       root,
       kinds: this.kinds,
       log: this.log.child({ component: "supervisor" }),
-      onLifecycle: (event) => this.events.emit("lifecycle", event),
+      onLifecycle: (event) => {
+        logLifecycle(this.log, event);
+        this.events.emit("lifecycle", event);
+      },
       makeContext: ({ spec, path, signal, fail }) => this.makeContext(spec, path, signal, fail, stateStore),
     });
     registerRuntimeMetrics(this.metrics, () => this.tree());
@@ -267,4 +270,13 @@ class PlexusRuntime implements Runtime {
     this.log.info({ runtime: this.name, reason: reason?.message }, reason ? "runtime stopped after a failure" : "runtime stopped");
     this.finish(reason ? { reason } : {});
   }
+}
+
+/** Failures, restarts and escalations are what an operator reads the log for; the rest is debug. */
+function logLifecycle(log: Logger, event: LifecycleEvent): void {
+  const fields = { actor: event.path, state: event.state, restarts: event.restarts, ...(event.error ? { err: event.error } : {}) };
+  if (event.state === "failed") log.warn(fields, `${event.path} failed: ${event.error?.message ?? "no reason given"}`);
+  else if (event.state === "escalated") log.error(fields, `${event.path} gave up (restart intensity exceeded or non-retryable error); escalating`);
+  else if (event.state === "restarting") log.info(fields, `${event.path} restarting (restart ${event.restarts})`);
+  else log.debug(fields, `${event.path} ${event.state}`);
 }
