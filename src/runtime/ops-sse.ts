@@ -45,7 +45,8 @@ export class SseStream {
   async subscribe(bus: Bus, group: string | undefined, subscriber: string): Promise<void> {
     this.subscription = await bus.subscribe(this.pattern, (envelope) => this.enqueue(envelope), {
       subscriber,
-      ...(group ? { group } : {}),
+      // A browser tab or `plexus sub` session must not leave a redis consumer group behind.
+      ...(group ? { group } : { ephemeral: true }),
     });
   }
 

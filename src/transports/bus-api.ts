@@ -26,6 +26,13 @@ export interface SubscribeOptions {
   mailbox?: MailboxOptions;
   /** Name of the subscriber (actor id by default); the redis consumer name. */
   subscriber?: string;
+  /**
+   * An observer that leaves nothing behind: server-side state (a redis consumer group) is created
+   * for this subscription alone, starts at new messages, and is removed when it closes. For
+   * `plexus sub`, SSE clients and other watchers; actors want the default (durable: a restarted
+   * actor resumes where its group left off).
+   */
+  ephemeral?: boolean;
 }
 
 export interface RequestOptions {

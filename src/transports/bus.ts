@@ -146,7 +146,12 @@ export class MessageBus implements Bus {
       : (envelope) => mailbox.offer(envelope);
     this.subscriptions.add(live);
     try {
-      const spec = { pattern, subscriber, ...(options.group !== undefined ? { group: options.group } : {}) };
+      const spec = {
+        pattern,
+        subscriber,
+        ...(options.group !== undefined ? { group: options.group } : {}),
+        ...(options.ephemeral === true ? { ephemeral: true } : {}),
+      };
       live.handle = await this.transport.subscribe(spec, deliver);
     } catch (error) {
       this.retire(live);

@@ -1,14 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { PlexusConfig } from "../runtime/config-types.js";
-import { PlexusError, toError } from "../runtime/errors.js";
+import { PlexusError } from "../runtime/errors.js";
 import type { Logger } from "../runtime/logger.js";
 import { MessageBus } from "./bus.js";
 import type { Bus, BusStats, Handler, PublishOptions, RequestOptions, SubscribeOptions, Subscription } from "./bus-api.js";
 import { loadContracts } from "./contracts.js";
 import { createTransport } from "./create-transport.js";
 import type { Envelope } from "./envelope.js";
-import type { Transport } from "./transport.js";
 
 /** How a direct client presents itself and what it applies. */
 export interface DirectBusOptions {
@@ -68,37 +67,25 @@ export async function openDirectBus(config: PlexusConfig, options: DirectBusOpti
     throw error;
   }
   const subscriberBase = `${source}-${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
-  const client = new DirectClientBus(bus, transport, subscriberBase);
+  const client = new DirectClientBus(bus, subscriberBase);
   let closing: Promise<void> | undefined;
   return {
     bus: client,
-    close: () => {
-      closing ??= (async () => {
-        client.captureThrowawayGroups();
-        await bus.close();
-        await destroyRedisGroups(config, client.throwawayGroups, log);
-      })();
-      return closing;
-    },
+    close: () => (closing ??= bus.close()),
   };
 }
 
-/** The live redis consumers of a transport, when it is a RedisTransport (read structurally to keep redis optional). */
-type ConsumerView = { settings: { group: string }; streamKeys: readonly string[] };
-
 /**
- * The Bus handed to direct-client users: gives subscriptions a subscriber name unique to this
- * client, and remembers the redis groups named after those subscribers (subscriptions without an
- * explicit group) with the streams they read, so close() can destroy them.
+ * The Bus handed to direct-client users: gives every subscription a subscriber name unique to this
+ * client, and makes subscriptions without an explicit group ephemeral, so a `plexus sub` session
+ * leaves no consumer group behind to hold pending entries (and trip the trim guard) forever. An
+ * explicit `--group` stays durable, so the next session with that group resumes where this one stopped.
  */
 class DirectClientBus implements Bus {
-  /** Throwaway group → streams it was created on. */
-  readonly throwawayGroups = new Map<string, Set<string>>();
   private counter = 0;
 
   constructor(
     private readonly inner: MessageBus,
-    private readonly transport: Transport,
     private readonly subscriberBase: string,
   ) {}
 
@@ -106,20 +93,9 @@ class DirectClientBus implements Bus {
     return this.inner.publish(topic, payload, options);
   }
 
-  async subscribe<P = unknown>(pattern: string, handler: Handler<P>, options: SubscribeOptions = {}): Promise<Subscription> {
-    // One name per subscription: two subscriptions of this client must not share a redis group.
+  subscribe<P = unknown>(pattern: string, handler: Handler<P>, options: SubscribeOptions = {}): Promise<Subscription> {
     const subscriber = options.subscriber ?? `${this.subscriberBase}-${++this.counter}`;
-    const subscription = await this.inner.subscribe(pattern, handler, { ...options, subscriber });
-    if (options.group !== undefined) return subscription;
-    this.captureThrowawayGroups();
-    return {
-      pattern: subscription.pattern,
-      unsubscribe: async () => {
-        // Streams of a per-topic wildcard grow over time: take the latest list before it is gone.
-        this.captureThrowawayGroups();
-        await subscription.unsubscribe();
-      },
-    };
+    return this.inner.subscribe(pattern, handler, { ...options, subscriber, ...(options.group === undefined ? { ephemeral: true } : {}) });
   }
 
   request<R = unknown, P = unknown>(topic: string, payload: P, options?: RequestOptions): Promise<R> {
@@ -128,40 +104,5 @@ class DirectClientBus implements Bus {
 
   stats(): BusStats {
     return this.inner.stats();
-  }
-
-  /** Records the groups (and their streams) of this client's group-less redis subscriptions. */
-  captureThrowawayGroups(): void {
-    const live = (this.transport as { subscriptions?: () => readonly ConsumerView[] }).subscriptions;
-    if (this.transport.kind !== "redis" || typeof live !== "function") return;
-    for (const consumer of live.call(this.transport)) {
-      const { group } = consumer.settings;
-      // Groups named after our subscribers, i.e. not an explicit --group (those are kept to resume).
-      if (!group.startsWith(this.subscriberBase)) continue;
-      let streams = this.throwawayGroups.get(group);
-      if (streams === undefined) this.throwawayGroups.set(group, (streams = new Set()));
-      for (const stream of consumer.streamKeys) streams.add(stream);
-    }
-  }
-}
-
-/** XGROUP DESTROY for each throwaway group; a failure is logged (the group is harmless but idle), never thrown. */
-async function destroyRedisGroups(config: PlexusConfig, groups: ReadonlyMap<string, ReadonlySet<string>>, log: Logger): Promise<void> {
-  if (groups.size === 0 || config.transport.kind !== "redis") return;
-  const { Redis } = await import("ioredis");
-  const client = new Redis(config.transport.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000, commandTimeout: 2_000 });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    for (const [group, streams] of groups) {
-      for (const stream of streams) await client.xgroup("DESTROY", stream, group);
-    }
-  } catch (error) {
-    log.warn(
-      { err: toError(error).message, groups: [...groups.keys()] },
-      "could not remove the throwaway consumer groups of this client; remove them with XGROUP DESTROY <stream> <group>",
-    );
-  } finally {
-    client.disconnect();
   }
 }

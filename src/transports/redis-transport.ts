@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import type { RedisTransportConfig } from "../runtime/config-types.js";
@@ -178,10 +179,24 @@ export class RedisTransport implements Transport {
     return {
       close: async () => {
         if (!this.consumers.delete(consumer)) return;
+        // Streams of a per-topic wildcard grow over time: take the list before the consumer is gone.
+        const streams = [...consumer.streamKeys];
         await consumer.close();
         this.retire(consumer);
+        if (spec.ephemeral === true && spec.group === undefined) await this.destroyGroup(group, streams);
       },
     };
+  }
+
+  /** XGROUP DESTROY of an ephemeral subscription's group; a failure is logged (an idle group is harmless), never thrown. */
+  private async destroyGroup(group: string, streams: readonly string[]): Promise<void> {
+    for (const stream of streams) {
+      try {
+        await this.commands?.xgroup("DESTROY", stream, group);
+      } catch (error) {
+        this.log.warn({ group, stream, err: toError(error).message }, "could not remove an ephemeral consumer group; remove it with XGROUP DESTROY <stream> <group>");
+      }
+    }
   }
 
   /** The live consumers (tests and `plexus doctor` inspect them). */
@@ -296,6 +311,8 @@ export class RedisTransport implements Transport {
    * second, and two different patterns under one explicit group are refused.
    */
   private resolveGroup(spec: TransportSubscriptionSpec): string {
+    // An ephemeral observer gets a group of its own, so it never shares (or resumes) another's.
+    if (spec.ephemeral === true && spec.group === undefined) return `${spec.subscriber}:ephemeral:${randomBytes(4).toString("hex")}`;
     const patternOf = (group: string) => [...this.consumers].find((c) => c.settings.group === group)?.settings.pattern;
     if (spec.group !== undefined) {
       const existing = patternOf(spec.group);

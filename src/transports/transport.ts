@@ -16,6 +16,8 @@ export interface TransportSubscriptionSpec {
   group?: string;
   /** Stable name of the subscriber (actor id, CLI name); redis uses it as the consumer name. */
   subscriber: string;
+  /** Remove server-side state (consumer group) when the subscription closes; see SubscribeOptions. */
+  ephemeral?: boolean;
 }
 
 /** Handle for one transport-level subscription. */

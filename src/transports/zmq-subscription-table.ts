@@ -1,0 +1,82 @@
+import { SubscriptionIndex } from "./subscription-index.js";
+import type { Delivery } from "./transport.js";
+import { GroupDeliveryTarget, type DeliveryTarget } from "./zmq-delivery-targets.js";
+import { BATCH_MARKER } from "./zmq-frames.js";
+
+/** The part of a zeromq.js Subscriber the table drives. */
+export interface PrefixSocket {
+  subscribe(...prefixes: string[]): void;
+  unsubscribe(...prefixes: string[]): void;
+}
+
+/**
+ * Who receives what on the zmq subscriber side: patterns → delivery targets (queue groups shared
+ * round-robin), and the SUB socket's prefix subscriptions, reference-counted so libzmq sees one
+ * subscribe per prefix however many patterns share it. ZeroMQ filters by prefix only, so every
+ * received topic is matched again against the patterns here.
+ */
+export class ZmqSubscriptionTable {
+  private readonly index = new SubscriptionIndex<DeliveryTarget>();
+  private readonly groups = new Map<string, GroupDeliveryTarget>();
+  private readonly prefixes = new Map<string, number>();
+
+  constructor(private readonly socket: PrefixSocket) {}
+
+  /** Distinct SUB prefixes currently subscribed (probes included). */
+  get prefixCount(): number {
+    return this.prefixes.size;
+  }
+
+  /** Targets whose pattern matches `topic` (empty when the prefix admitted a non-match). */
+  match(topic: string): DeliveryTarget[] {
+    return this.index.match(topic);
+  }
+
+  /** Adds a delivery target for `pattern` (shared round-robin per group); returns its removal. */
+  attach(pattern: string, group: string | undefined, deliver: Delivery): () => void {
+    if (group === undefined) {
+      const target: DeliveryTarget = { deliver };
+      this.index.add(pattern, target);
+      return () => void this.index.remove(pattern, target);
+    }
+    const key = `${pattern}#${group}`;
+    let target = this.groups.get(key);
+    if (target === undefined) {
+      target = new GroupDeliveryTarget();
+      this.groups.set(key, target);
+      this.index.add(pattern, target);
+    }
+    const groupTarget = target;
+    groupTarget.members.push(deliver);
+    return () => {
+      const at = groupTarget.members.indexOf(deliver);
+      if (at >= 0) groupTarget.members.splice(at, 1);
+      if (groupTarget.members.length === 0 && this.groups.get(key) === groupTarget) {
+        this.groups.delete(key);
+        this.index.remove(pattern, groupTarget);
+      }
+    };
+  }
+
+  /**
+   * Reference-counted SUB subscribe; true when the prefix is new to the socket. Data prefixes
+   * also subscribe their batch-marked twin so publishers using `batchFrames` reach us.
+   */
+  addPrefix(prefix: string, withBatchTwin: boolean): boolean {
+    const count = this.prefixes.get(prefix) ?? 0;
+    this.prefixes.set(prefix, count + 1);
+    if (count > 0) return false;
+    this.socket.subscribe(...(withBatchTwin ? [prefix, BATCH_MARKER + prefix] : [prefix]));
+    return true;
+  }
+
+  removePrefix(prefix: string, withBatchTwin: boolean): void {
+    const count = this.prefixes.get(prefix) ?? 0;
+    if (count > 1) {
+      this.prefixes.set(prefix, count - 1);
+      return;
+    }
+    this.prefixes.delete(prefix);
+    if (count === 1) this.socket.unsubscribe(...(withBatchTwin ? [prefix, BATCH_MARKER + prefix] : [prefix]));
+  }
+}
