@@ -110,21 +110,22 @@ describe("plexus pub", () => {
     expect(securedBus.published.map((e) => e.payload).sort()).toEqual([2, 3]);
   });
 
-  it("says clearly when the runtime is unreachable, or -c names a transport it cannot reach yet", async () => {
+  it("says clearly when the runtime is unreachable, or -c names a transport that is down", async () => {
     const closed = await startOpsServer({ name: "gone", bus: new TestBus(), metrics: new Metrics(), log: silentLogger(), tree: () => tree, health: () => ({ ok: true, ready: true, state: "running" }) }, { host: "127.0.0.1", port: 0, maxBodyBytes: 100 });
     await closed.close();
-    const zmqConfig = join(dir, "zmq.yaml");
-    await writeFile(zmqConfig, "runtime: { name: z }\ntransport: { kind: zmq }\nchildren: []\n");
-    const [unreachable, zmq] = await Promise.all([
+    const redisConfig = join(dir, "redis-down.yaml");
+    // Port 1 on loopback: nothing listens there, so the direct client must fail fast and say so.
+    await writeFile(redisConfig, 'runtime: { name: r }\ntransport: { kind: redis, url: "redis://127.0.0.1:1" }\nchildren: []\n');
+    const [unreachable, redis] = await Promise.all([
       runCliProcess(["pub", "a.b", "1", "--url", closed.address.url]),
-      runCliProcess(["pub", "-c", zmqConfig, "a.b", "1"]),
+      runCliProcess(["pub", "-c", redisConfig, "a.b", "1"]),
     ]);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain(`cannot reach the plexus ops server at ${closed.address.url}`);
     expect(unreachable.stderr).toContain("ECONNREFUSED");
-    expect(zmq.code).toBe(64);
-    expect(zmq.stderr).toContain("not yet supported for kind zmq");
-    expect(zmq.stderr).toContain("--url http://127.0.0.1:8001");
+    expect(redis.code).toBe(1);
+    expect(redis.stderr).toContain("cannot reach the redis transport");
+    expect(redis.stderr).toContain("plexus doctor -c");
   });
 });
 
