@@ -97,12 +97,13 @@ export class ZmqSendQueue {
       this.kick();
       return undefined;
     }
+    // Only entering the queue is serialised; waiting for the send is not, so batches pipeline.
     const admitted = this.admission.then(() => this.admit(batch));
     this.admission = admitted.then(
       () => undefined,
       () => undefined,
     );
-    return admitted;
+    return admitted.then((seq) => this.whenSent(seq));
   }
 
   /** Queues a control frame ahead of data, ignoring the bound. */
@@ -139,7 +140,8 @@ export class ZmqSendQueue {
     for (const wake of this.spaceWaiters.splice(0)) wake();
   }
 
-  private async admit(batch: readonly QueuedMessage[]): Promise<void> {
+  /** Pushes the batch as room appears; resolves with the FIFO position of its last message. */
+  private async admit(batch: readonly QueuedMessage[]): Promise<number> {
     let index = 0;
     while (index < batch.length) {
       if (this.closed) throw closedError();
@@ -147,15 +149,16 @@ export class ZmqSendQueue {
         index++;
         this.pushedSeq++;
       }
-      if (index < batch.length) {
-        this.kick();
-        await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
-      }
+      this.kick();
+      if (index < batch.length) await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
     }
-    const seq = this.pushedSeq;
-    this.kick();
-    if (this.sentSeq >= seq) return;
-    await new Promise<void>((resolve, reject) => this.sentWaiters.push({ seq, resolve, reject }));
+    return this.pushedSeq;
+  }
+
+  private whenSent(seq: number): Promise<void> | undefined {
+    if (this.sentSeq >= seq) return undefined;
+    if (this.closed) return Promise.reject(closedError());
+    return new Promise<void>((resolve, reject) => this.sentWaiters.push({ seq, resolve, reject }));
   }
 
   private kick(): void {
@@ -170,7 +173,13 @@ export class ZmqSendQueue {
         const control = this.control.shift();
         const message = control ?? this.queue.shift();
         if (message === undefined) break;
-        if (!(await this.sendOne(message.frames))) {
+        let sent = true;
+        try {
+          await this.socket.send(message.frames); // the common case: queued at once
+        } catch (error) {
+          sent = await this.retry(message.frames, error);
+        }
+        if (!sent) {
           if (message.count > 0) {
             this.dropped += message.count;
             this.options.onDrop(message.count, "closed");
@@ -188,20 +197,22 @@ export class ZmqSendQueue {
     }
   }
 
-  /** Sends one message, retrying on a full socket. False when the socket is gone. */
-  private async sendOne(frames: string[]): Promise<boolean> {
+  /** Retries a message the socket refused; false when the socket is gone or close() gave up. */
+  private async retry(frames: string[], first: unknown): Promise<boolean> {
+    let error = first;
     let pauses = 0;
     for (;;) {
+      // Any code but EAGAIN means the socket is closed (ENOTSOCK, ETERM…): close() accounts the rest.
+      if (errorCode(error) !== "EAGAIN" || this.abandoned) return false;
+      this.socketFullRetries++;
+      pauses++;
+      // The first pauses only yield to I/O; a persistently full socket backs off to 1 ms.
+      await new Promise<void>((resolve) => (pauses < 2 ? setImmediate(resolve) : setTimeout(resolve, 1)));
       try {
         await this.socket.send(frames);
         return true;
-      } catch (error) {
-        // Any other code means the socket is closed (ENOTSOCK, ETERM…): close() accounts the rest.
-        if (errorCode(error) !== "EAGAIN" || this.abandoned) return false;
-        this.socketFullRetries++;
-        pauses++;
-        // The first pauses only yield to I/O; a persistently full socket backs off to 1 ms.
-        await new Promise<void>((resolve) => (pauses < 8 ? setImmediate(resolve) : setTimeout(resolve, 1)));
+      } catch (next) {
+        error = next;
       }
     }
   }

@@ -1,0 +1,211 @@
+/**
+ * Child-process roles of bench/transport-zmq.ts: each role runs in its own process so publisher,
+ * proxy and subscriber do not share an event loop (as in production).
+ *
+ *   proxy  FLAVOUR                          → sends { xsub, xpub }
+ *   sub    FLAVOUR XPUB EXPECTED XSUB        → sends "ready", "warm", then a SubscriberReport
+ *   pub    FLAVOUR XSUB XPUB                 → warms up until told "go" ({ mode, ... }), sends { done }
+ *
+ * FLAVOUR: raw | plexus (ZmqTransport defaults) | plexus-batch (publisher with batchFrames).
+ *
+ * Raw roles are what a user of plain zeromq.js writes: a forwarder awaiting each receive and
+ * send, a publisher awaiting each send, a subscriber awaiting each receive.
+ */
+import { performance } from "node:perf_hooks";
+import { Publisher, Subscriber, XPublisher, XSubscriber } from "zeromq";
+import { XsubXpubForwarder } from "../../src/actors/proxy/xsub-xpub-forwarder.js";
+import { silentLogger } from "../../src/runtime/logger.js";
+import { createEnvelope, type Envelope } from "../../src/transports/envelope.js";
+import { ZmqTransport } from "../../src/transports/zmq-transport.js";
+
+export interface SubscriberReport {
+  received: number;
+  /** ms between the first and the last data message. */
+  elapsedMs: number;
+  latencyMs: { p50: number; p99: number; max: number } | undefined;
+}
+
+export type GoCommand = { mode: "throughput"; messages: number } | { mode: "rate"; perSecond: number; seconds: number };
+
+const [role, flavour, ...args] = process.argv.slice(2);
+const PAD = "x".repeat(100);
+const send = (message: unknown): void => void process.send?.(message);
+let diagnostics: () => string = () => "";
+const now = (): number => performance.timeOrigin + performance.now();
+
+function onceMessage<T>(): Promise<T> {
+  return new Promise((resolve) => process.once("message", (message) => resolve(message as T)));
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? Number.NaN;
+}
+
+async function proxyRole(): Promise<void> {
+  if (flavour !== "raw") {
+    const forwarder = await XsubXpubForwarder.start({ xsub: "tcp://127.0.0.1:*", xpub: "tcp://127.0.0.1:*", noDrop: true });
+    diagnostics = () => JSON.stringify(forwarder.stats);
+    send(forwarder.endpoints);
+    return;
+  }
+  const xsub = new XSubscriber();
+  const xpub = new XPublisher();
+  await xsub.bind("tcp://127.0.0.1:*");
+  await xpub.bind("tcp://127.0.0.1:*");
+  send({ xsub: xsub.lastEndpoint, xpub: xpub.lastEndpoint });
+  void (async () => {
+    for (;;) await xsub.send(await xpub.receive());
+  })();
+  for (;;) await xpub.send(await xsub.receive());
+}
+
+/** Counts data messages, answers warm-up messages, records latency from `sentAt`. */
+class Tally {
+  received = 0;
+  first = 0;
+  last = 0;
+  warm = false;
+  private readonly latencies: Float64Array;
+  constructor(private readonly expected: number) {
+    this.latencies = new Float64Array(expected);
+  }
+  /** True when the run is complete. */
+  record(topic: string, payload: { sentAt: number }): boolean {
+    if (topic === "bench.warmup") {
+      if (!this.warm) send("warm");
+      this.warm = true;
+      return false;
+    }
+    const at = now();
+    if (this.received === 0) this.first = at;
+    this.last = at;
+    if (this.received < this.expected) this.latencies[this.received] = at - payload.sentAt;
+    this.received++;
+    return this.received >= this.expected;
+  }
+  report(): SubscriberReport {
+    const sorted = this.latencies.slice(0, Math.min(this.received, this.expected)).sort();
+    return {
+      received: this.received,
+      elapsedMs: this.last - this.first,
+      latencyMs: sorted.length > 0 ? { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: percentile(sorted, 1) } : undefined,
+    };
+  }
+}
+
+async function subRole(xpub: string, expected: number): Promise<void> {
+  const tally = new Tally(expected);
+  // Ends after 2 s without data, so a lossy run still reports what arrived.
+  let idle: NodeJS.Timeout | undefined;
+  const finish = (): void => {
+    send(tally.report());
+    setTimeout(() => process.exit(0), 50);
+  };
+  const touch = (): void => {
+    if (idle !== undefined) clearTimeout(idle);
+    idle = setTimeout(finish, 2_000);
+  };
+  if (flavour !== "raw") {
+    const transport = new ZmqTransport({ kind: "zmq", xsub: args[2] ?? "", xpub, noDrop: true, sendHighWaterMark: 10_000, receiveHighWaterMark: 10_000 }, { log: silentLogger(), source: "bench-sub" });
+    await transport.connect();
+    await transport.subscribe({ pattern: "bench.>", subscriber: "bench" }, (envelope: Envelope) => {
+      if (tally.warm) touch();
+      if (tally.record(envelope.topic, envelope.payload as { sentAt: number })) finish();
+    });
+    send("ready");
+    return;
+  }
+  const subscriber = new Subscriber();
+  subscriber.connect(xpub);
+  subscriber.subscribe("bench.");
+  send("ready");
+  for (;;) {
+    const [topic, data] = await subscriber.receive();
+    if (tally.warm) touch();
+    if (tally.record(String(topic), JSON.parse(String(data)) as { sentAt: number })) return finish();
+  }
+}
+
+interface PublisherApi {
+  /** Sends `count` messages now, in order. */
+  burst(topic: string, count: number): Promise<void>;
+}
+
+async function rawPublisher(xsub: string): Promise<PublisherApi> {
+  const publisher = new Publisher();
+  publisher.connect(xsub);
+  return {
+    async burst(topic, count) {
+      for (let i = 0; i < count; i++) await publisher.send([topic, JSON.stringify({ sentAt: now(), pad: PAD })]);
+    },
+  };
+}
+
+async function plexusPublisher(xsub: string, xpub: string, batchFrames: boolean): Promise<PublisherApi> {
+  const transport = new ZmqTransport(
+    { kind: "zmq", xsub, xpub, noDrop: true, sendHighWaterMark: 10_000, receiveHighWaterMark: 10_000 },
+    { log: silentLogger(), source: "bench-pub", batchFrames },
+  );
+  await transport.connect();
+  return {
+    async burst(topic, count) {
+      // The Bus hands the transport batches; 256 is a typical batch under load.
+      for (let offset = 0; offset < count; offset += 256) {
+        const size = Math.min(256, count - offset);
+        const batch = new Array<Envelope>(size);
+        for (let i = 0; i < size; i++) batch[i] = createEnvelope(topic, { sentAt: now(), pad: PAD }, "bench");
+        await transport.publish(batch);
+      }
+    },
+  };
+}
+
+async function pubRole(xsub: string, xpub: string): Promise<void> {
+  const api = flavour === "raw" ? await rawPublisher(xsub) : await plexusPublisher(xsub, xpub, flavour === "plexus-batch");
+  const go = onceMessage<GoCommand>();
+  let started = false;
+  void go.then(() => (started = true));
+  // Warm up until the subscriber has seen us (slow joiner), then wait for the command.
+  while (!started) {
+    await api.burst("bench.warmup", 1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const command = await go;
+  if (command.mode === "throughput") {
+    await api.burst("bench.data", command.messages);
+  } else {
+    const total = command.perSecond * command.seconds;
+    const start = now();
+    let sent = 0;
+    while (sent < total) {
+      const due = Math.min(total, Math.floor(((now() - start) * command.perSecond) / 1000)) - sent;
+      if (due > 0) {
+        await api.burst("bench.data", due);
+        sent += due;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+  send({ done: true });
+}
+
+async function main(): Promise<void> {
+  if (role === "proxy") return proxyRole();
+  if (role === "sub") return subRole(args[0] ?? "", Number(args[1]));
+  if (role === "pub") return pubRole(args[0] ?? "", args[1] ?? "");
+  throw new Error(`unknown role ${role}`);
+}
+
+// ZMQ_BENCH_CPU=1: each role reports its CPU time when the orchestrator ends it (diagnostics).
+process.on("SIGTERM", () => {
+  if (process.env.ZMQ_BENCH_CPU === "1") {
+    const { user, system } = process.cpuUsage();
+    console.error(`cpu ${role} ${flavour}: user ${(user / 1000).toFixed(0)} ms, system ${(system / 1000).toFixed(0)} ms ${diagnostics()}`);
+  }
+  process.exit(0);
+});
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { proxyActor } from "../../src/actors/proxy/proxy-actor.js";
+import { XsubXpubForwarder } from "../../src/actors/proxy/xsub-xpub-forwarder.js";
+import type { LifecycleEvent } from "../../src/runtime/lifecycle-types.js";
+import { silentLogger } from "../../src/runtime/logger.js";
+import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
+import type { Envelope } from "../../src/transports/envelope.js";
+import { waitFor } from "../helpers/wait.js";
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Two loopback endpoints the OS just handed out and that are free again. */
+async function freeEndpoints(): Promise<{ xsub: string; xpub: string }> {
+  const probe = await XsubXpubForwarder.start({ xsub: "tcp://127.0.0.1:*", xpub: "tcp://127.0.0.1:*" });
+  const endpoints = probe.endpoints;
+  await probe.stop();
+  return endpoints;
+}
+
+async function runtime(name: string, endpoints: { xsub: string; xpub: string }, withProxy: boolean, ifBound: "fail" | "join" = "fail"): Promise<Runtime> {
+  const stateDir = await mkdtemp(join(tmpdir(), "plexus-proxy-"));
+  cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
+  const children = withProxy
+    ? [{ id: "chem-proxy", kind: "proxy", restart: "permanent", options: { xsub: endpoints.xsub, xpub: endpoints.xpub, ifBound } }]
+    : [];
+  const instance = createRuntime({
+    config: {
+      runtime: { name, ops: { enabled: false }, stateDir },
+      transport: { kind: "zmq", xsub: endpoints.xsub, xpub: endpoints.xpub },
+      supervisor: { strategy: "one_for_one", intensity: 5, period: "30s" },
+      children,
+    },
+    kinds: [proxyActor],
+    logger: silentLogger(),
+  });
+  cleanups.push(() => instance.stop());
+  return instance;
+}
+
+describe("proxy actor inside runtimes", () => {
+  it("hosts the bus proxy in one runtime and carries messages to another", async () => {
+    const endpoints = await freeEndpoints();
+    const host = await runtime("host", endpoints, true);
+    await host.start();
+    const client = await runtime("client", endpoints, false);
+    await client.start();
+    const seen: Envelope[] = [];
+    await client.bus.subscribe("curiosity.*", (envelope) => void seen.push(envelope));
+    await host.bus.publish("curiosity.question", { q: "why?" });
+    await waitFor(() => seen.length === 1, "the message at the client runtime").catch((error: unknown) => {
+      console.log(JSON.stringify({ host: host.bus.stats(), client: client.bus.stats() }, null, 1));
+      throw error;
+    });
+    expect(seen[0]).toMatchObject({ source: "host", payload: { q: "why?" } });
+  });
+
+  it("a second proxy on the same endpoints fails once, non-retryably, naming the holder (no crash loop)", async () => {
+    const endpoints = await freeEndpoints();
+    const first = await runtime("kloros-chem-proxy", endpoints, true);
+    await first.start();
+    const second = await runtime("spica-chem-proxy", endpoints, true);
+    const events: LifecycleEvent[] = [];
+    second.on("lifecycle", (event) => void events.push(event));
+    const outcome = await Promise.race([
+      second.start().then(() => second.done),
+      second.done,
+    ]).catch((error: unknown) => ({ reason: error as Error }));
+    const reason = outcome.reason;
+    expect(reason).toBeDefined();
+    const message = `${reason?.message ?? ""} ${String((reason as { cause?: unknown } | undefined)?.cause ?? "")}`;
+    expect(message).toMatch(/ENDPOINT_IN_USE|already bound/);
+    expect(message).toContain(endpoints.xsub);
+    expect(message).toContain(`pid ${process.pid}`);
+    // Escalated at once: the proxy child was never restarted.
+    expect(events.filter((event) => event.id === "chem-proxy" && event.state === "restarting")).toEqual([]);
+  });
+
+  it("with ifBound: join a second runtime idles its proxy and uses the one that owns the endpoints", async () => {
+    const endpoints = await freeEndpoints();
+    const owner = await runtime("owner", endpoints, true);
+    await owner.start();
+    const joiner = await runtime("joiner", endpoints, true, "join");
+    await joiner.start();
+    expect(joiner.state).toBe("running");
+    const seen: Envelope[] = [];
+    await owner.bus.subscribe("zooid.>", (envelope) => void seen.push(envelope));
+    await joiner.bus.publish("zooid.latency", { ms: 3 });
+    await waitFor(() => seen.length === 1, "the joiner's message through the owner's proxy");
+  });
+});
