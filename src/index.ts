@@ -40,3 +40,17 @@ export { createLogger, silentLogger } from "./runtime/logger.js";
 export type { Logger } from "./runtime/logger.js";
 export { createSupervisionTree } from "./runtime/supervision-tree.js";
 export type { SupervisionTree, SupervisionTreeOptions } from "./runtime/supervision-tree.js";
+export { proxyActor } from "./actors/proxy/proxy-actor.js";
+export type { ProxyOptions } from "./actors/proxy/proxy-actor.js";
+export { EndpointInUseError } from "./actors/proxy/endpoint-in-use-error.js";
+// Types only: the classes load native zeromq / ioredis, which memory-only embedders never need
+// (createTransport and the proxy actor import them lazily).
+export type { XsubXpubForwarder } from "./actors/proxy/xsub-xpub-forwarder.js";
+export type { ForwarderOptions, ForwarderStats } from "./actors/proxy/xsub-xpub-forwarder.js";
+export type { ZmqTransport } from "./transports/zmq-transport.js";
+export type { RedisTransport } from "./transports/redis-transport.js";
+export { openDirectBus } from "./transports/direct-client.js";
+export type { DirectBus, DirectBusOptions } from "./transports/direct-client.js";
+export { runDoctor, formatDoctorReport } from "./doctor/run-doctor.js";
+export type { DoctorCheckResult } from "./doctor/run-doctor.js";
+export { StateStore } from "./runtime/state-store.js";

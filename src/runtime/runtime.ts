@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { heartbeatActor } from "../actors/heartbeat/heartbeat-actor.js";
+import { proxyActor } from "../actors/proxy/proxy-actor.js";
 import type { Bus } from "../transports/bus-api.js";
 import { MessageBus } from "../transports/bus.js";
 import { loadContracts } from "../transports/contracts.js";
@@ -61,7 +62,7 @@ export interface Runtime {
 }
 
 /** The actor kinds every runtime knows without being told. */
-export const builtinKinds: AnyActorDefinition[] = [heartbeatActor];
+export const builtinKinds: AnyActorDefinition[] = [heartbeatActor, proxyActor];
 
 /** Creates a runtime; nothing happens until `start()`. */
 export function createRuntime(options: RuntimeOptions): Runtime {

@@ -100,7 +100,9 @@ export class MessageBus implements Bus {
       },
       onDeadLetter: (topic, reason, raw) => this.deadLetters.fromRaw(topic, reason, raw),
     });
-    this.publisher?.setConnected(true);
+    // The transport says whether it can deliver yet (a zmq proxy that is an actor starting later
+    // cannot): until it can, publishes wait in the outbox instead of vanishing unrouted.
+    this.publisher?.setConnected(this.transport.stats().connected);
   }
 
   publish<P>(topic: string, payload: P, options?: PublishOptions): Promise<Envelope<P>> {

@@ -150,11 +150,6 @@ export class ZmqTransport implements Transport {
         { xsub, xpub, waitedMs: waitMs },
         "zmq transport: no route through the proxy yet (is a proxy bound at xsub/xpub, or is it an actor that starts later?); the Bus holds publishes in its outbox until a route is confirmed",
       );
-      // Reported after connect() returns: the Bus marks itself connected when connect() resolves,
-      // and must then learn that publishes should wait in its outbox (else they vanish unrouted).
-      setImmediate(() => {
-        if (!this.routeConfirmed && !this.closed) this.events?.onConnectionChange?.(false);
-      });
     }
   }
 
