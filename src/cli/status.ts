@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { ActorTreeNode } from "../runtime/lifecycle-types.js";
 import type { HealthBody } from "../runtime/ops-health.js";
+import { groupsOf } from "../transports/transport-metrics.js";
 import { writeOut, type CliIo } from "./cli-io.js";
 import { DEFAULT_OPS_URL, readConfigEndpoint, resolveConfigPath } from "./config-file.js";
 import { ExitCode } from "./exit-codes.js";
@@ -43,7 +44,7 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<numb
   } else {
     const h = health.body;
     const summary = `runtime ${h.name}: ${h.state}${h.ready ? "" : " (not ready)"}${h.reason ? ` — ${h.reason}` : ""}`;
-    await writeOut(io.stdout, `${summary}\n${formatTree(tree.body)}`);
+    await writeOut(io.stdout, `${summary}\n${formatTree(tree.body)}${formatTransport(h)}`);
   }
   return health.status === 200 ? ExitCode.ok : ExitCode.unhealthy;
 }
@@ -64,4 +65,36 @@ export function formatTree(root: ActorTreeNode): string {
 function oneLine(text: string): string {
   const flat = text.replace(/\s*\n\s*/g, " ⏎ ");
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+}
+
+/** The bus and transport counters: drops per socket (zmq high-water mark) and redis group lag/pending. */
+export function formatTransport(health: HealthBody): string {
+  const transport = health.transport;
+  if (transport === undefined) return "";
+  const lines = [
+    "",
+    `transport ${transport.kind}: ${transport.connected ? "connected" : "NOT CONNECTED"}; published ${transport.published}, delivered ${transport.delivered}, unrouted ${transport.unrouted}`,
+  ];
+  const drops = Object.entries(transport.drops).filter(([, count]) => count > 0);
+  lines.push(`  drops: ${drops.length === 0 ? "none" : drops.map(([where, count]) => `${where} ${count}`).join(", ")}`);
+  if (health.bus) {
+    const bus = health.bus;
+    const busDrops = Object.entries(bus.drops).filter(([, count]) => count > 0);
+    lines.push(
+      `bus: published ${bus.published}, delivered ${bus.delivered}, handler errors ${bus.handlerErrors}, dead-lettered ${bus.deadLettered}, ` +
+        `contract rejections ${bus.rejectedByContract}, outbox ${bus.outbox.depth} waiting / ${bus.outbox.dropped} dropped` +
+        (busDrops.length === 0 ? "" : `, mailbox drops ${busDrops.map(([reason, count]) => `${reason} ${count}`).join(", ")}`),
+    );
+  }
+  const groups = Object.entries(groupsOf(transport));
+  if (groups.length > 0) {
+    const rows: string[][] = [["GROUP", "LAG", "PENDING", "DELIVERED", "ACKED", "RECLAIMED", "DEAD"]];
+    for (const [group, figures] of groups) {
+      const cell = (key: string) => (typeof figures[key] === "number" ? String(figures[key]) : "-");
+      rows.push([group, cell("lag"), cell("pending"), cell("delivered"), cell("acked"), cell("reclaimed"), cell("deadLettered")]);
+    }
+    const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+    lines.push(...rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()}`));
+  }
+  return `${lines.join("\n")}\n`;
 }

@@ -1,3 +1,5 @@
+import type { BusStats } from "../transports/bus-api.js";
+import type { TransportStats } from "../transports/transport.js";
 import type { ActorTreeNode, LifecycleState } from "./lifecycle-types.js";
 import { flatten } from "./runtime-metrics.js";
 
@@ -25,10 +27,14 @@ export interface ActorHealth {
 export interface HealthBody extends RuntimeHealth {
   name: string;
   actors: ActorHealth[];
+  /** Bus counters (published, delivered, drops by reason, dead letters, outbox). */
+  bus?: Omit<BusStats, "transport" | "mailboxDepths">;
+  /** The transport's connection, counters, drops per socket/stream and (redis) group lag/pending. */
+  transport?: TransportStats;
 }
 
 /** The `/health` body: runtime state plus every actor of the tree, flattened depth first. */
-export function healthBody(name: string, health: RuntimeHealth, tree: ActorTreeNode): HealthBody {
+export function healthBody(name: string, health: RuntimeHealth, tree: ActorTreeNode, stats?: BusStats): HealthBody {
   const actors = flatten(tree).map((node) => ({
     path: node.path,
     kind: node.kind,
@@ -36,5 +42,7 @@ export function healthBody(name: string, health: RuntimeHealth, tree: ActorTreeN
     restarts: node.restarts,
     ...(node.lastError === undefined ? {} : { lastError: node.lastError }),
   }));
-  return { name, ...health, actors };
+  if (stats === undefined) return { name, ...health, actors };
+  const { transport, mailboxDepths: _depths, ...bus } = stats;
+  return { name, ...health, actors, bus, transport };
 }

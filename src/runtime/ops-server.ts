@@ -92,7 +92,7 @@ export async function startOpsServer(target: OpsTarget, options: OpsServerOption
 
   app.get("/health", async (_request, reply) => {
     const health = target.health();
-    return reply.code(health.ok ? 200 : 503).send(healthBody(target.name, health, target.tree()));
+    return reply.code(health.ok ? 200 : 503).send(healthBody(target.name, health, target.tree(), target.bus.stats()));
   });
 
   app.get("/ready", async (_request, reply) => {

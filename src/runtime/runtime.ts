@@ -14,6 +14,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { startOpsServer, type OpsServer } from "./ops-server.js";
 import { registerRuntimeMetrics } from "./runtime-metrics.js";
+import { registerTransportMetrics } from "../transports/transport-metrics.js";
 import { ScopedBus } from "./scoped-bus.js";
 import { StateStore } from "./state-store.js";
 import { createSupervisionTree, type SupervisionTree } from "./supervision-tree.js";
@@ -159,6 +160,7 @@ class PlexusRuntime implements Runtime {
     });
     await bus.start();
     this.messageBus = bus;
+    registerTransportMetrics(this.metrics, () => bus.stats().transport);
     if (config.runtime.ops.enabled) {
       this.ops = await startOpsServer(
         { name: config.runtime.name, bus, metrics: this.metrics, log: this.log.child({ component: "ops" }), tree: () => this.tree(), health: () => this.health() },
