@@ -102,6 +102,8 @@ function normaliseTransport(raw: RawObject): TransportConfig {
         noDrop: booleanAt(raw, "noDrop", false),
         sendHighWaterMark: numberAt(raw, "sendHighWaterMark", 10_000),
         receiveHighWaterMark: numberAt(raw, "receiveHighWaterMark", 10_000),
+        batchFrames: booleanAt(raw, "batchFrames", false),
+        connectWaitMs: durationAt(raw, "connectWait", 1_000),
       };
     case "redis":
       return {

@@ -72,6 +72,13 @@ export interface ZmqTransportConfig {
   noDrop: boolean;
   sendHighWaterMark: number;
   receiveHighWaterMark: number;
+  /**
+   * plexus-only wire optimisation: runs of envelopes on one topic travel as one zmq message.
+   * Foreign pyzmq subscribers do not receive those; leave it off when they consume what you publish.
+   */
+  batchFrames?: boolean;
+  /** How long connecting waits for a first route through the proxy before going on (publishes wait in the outbox). */
+  connectWaitMs?: number;
 }
 
 export interface RedisTransportConfig {

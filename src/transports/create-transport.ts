@@ -19,7 +19,11 @@ export async function createTransport(config: TransportConfig, context: Transpor
       return new MemoryTransport();
     case "zmq": {
       const { ZmqTransport } = await import("./zmq-transport.js");
-      return new ZmqTransport(config, context);
+      return new ZmqTransport(config, {
+        ...context,
+        ...(config.batchFrames === undefined ? {} : { batchFrames: config.batchFrames }),
+        ...(config.connectWaitMs === undefined ? {} : { connectWaitMs: config.connectWaitMs }),
+      });
     }
     case "redis": {
       const { RedisTransport } = await import("./redis-transport.js");

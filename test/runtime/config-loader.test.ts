@@ -94,7 +94,7 @@ describe("loadConfig: valid configs", () => {
     const config = await loadConfig(fixture("valid.json"), { kinds, env: {} });
     expect(config.runtime.name).toBe("from-json");
     expect(config.runtime.stateDir).toBe("/tmp/plexus-json-state");
-    expect(config.transport).toEqual({ kind: "zmq", xsub: "tcp://127.0.0.1:5556", xpub: "tcp://127.0.0.1:5557", noDrop: true, sendHighWaterMark: 10_000, receiveHighWaterMark: 10_000 });
+    expect(config.transport).toEqual({ batchFrames: false, connectWaitMs: 1000, kind: "zmq", xsub: "tcp://127.0.0.1:5556", xpub: "tcp://127.0.0.1:5557", noDrop: true, sendHighWaterMark: 10_000, receiveHighWaterMark: 10_000 });
     expect(config.children).toEqual([{ id: "ticker", kind: "ticker", restart: "permanent", shutdownMs: 5_000, options: { everyMs: 250, label: "tick" } }]);
   });
 
