@@ -147,7 +147,8 @@ class PlexusRuntime implements Runtime {
   private async startParts(): Promise<void> {
     const config = await loadConfig(this.options.config, { kinds: this.kinds, ...(this.options.env ? { env: this.options.env } : {}) });
     this.loaded = config;
-    if (!this.options.logger) this.log.level = config.runtime.log.level;
+    // PLEXUS_LOG_LEVEL wins over the config: it is how an operator turns on debug for one run.
+    if (!this.options.logger && !(this.options.env ?? process.env).PLEXUS_LOG_LEVEL) this.log.level = config.runtime.log.level;
     const contracts = config.contracts ? await loadContracts(config.contracts.dir, config.contracts.mode) : undefined;
     const transport = await createTransport(config.transport, { log: this.log.child({ component: "transport" }), source: config.runtime.name });
     const bus = new MessageBus({
