@@ -1,6 +1,6 @@
 import { PlexusError } from "../runtime/errors.js";
 import type { Envelope } from "./envelope.js";
-import { SubscriptionIndex } from "./subscription-index.js";
+import { LocalRoutes, type DeliveryTarget } from "./local-routes.js";
 import type {
   Delivery,
   Transport,
@@ -10,26 +10,6 @@ import type {
   TransportSubscription,
   TransportSubscriptionSpec,
 } from "./transport.js";
-
-/** A place the transport hands an envelope to: one subscription, or a queue group of them. */
-interface Target {
-  deliver(envelope: Envelope): void | Promise<void>;
-}
-
-/** Members of one queue group on one pattern take turns (round-robin): one delivery per message. */
-class GroupTarget implements Target {
-  readonly members: Delivery[] = [];
-  private next = 0;
-
-  deliver(envelope: Envelope): void | Promise<void> {
-    const count = this.members.length;
-    if (count === 0) return undefined;
-    if (this.next >= count) this.next = 0;
-    const member = this.members[this.next] as Delivery;
-    this.next++;
-    return member(envelope);
-  }
-}
 
 /**
  * The in-process transport and the embedded default.
@@ -47,8 +27,7 @@ export class MemoryTransport implements Transport {
     crossProcess: false,
     groupsAcrossProcesses: false,
   };
-  private index = new SubscriptionIndex<Target>();
-  private readonly groups = new Map<string, GroupTarget>();
+  private routes = new LocalRoutes();
   private connected = false;
   private closed = false;
   private published = 0;
@@ -67,21 +46,21 @@ export class MemoryTransport implements Transport {
   publishLocal(envelope: Envelope): void | Promise<void> {
     if (this.closed) throw closedError();
     this.published++;
-    const targets = this.index.match(envelope.topic);
+    const targets = this.routes.match(envelope.topic);
     const count = targets.length;
     if (count === 0) {
       this.unrouted++;
       return undefined;
     }
     this.delivered += count;
-    if (count === 1) return (targets[0] as Target).deliver(envelope);
+    if (count === 1) return (targets[0] as DeliveryTarget).deliver(envelope);
     // Every target gets the envelope even when one refuses it; the first refusal is reported after.
     let pending: Array<void | Promise<void>> | undefined;
     let refusal: unknown;
     let refused = false;
     for (let i = 0; i < count; i++) {
       try {
-        const result = (targets[i] as Target).deliver(envelope);
+        const result = (targets[i] as DeliveryTarget).deliver(envelope);
         if (result !== undefined) (pending ??= []).push(result);
       } catch (error) {
         if (!refused) {
@@ -109,46 +88,13 @@ export class MemoryTransport implements Transport {
   }
 
   hasSubscribers(topic: string): boolean {
-    return this.index.match(topic).length > 0;
+    return this.routes.match(topic).length > 0;
   }
 
   async subscribe(spec: TransportSubscriptionSpec, deliver: Delivery): Promise<TransportSubscription> {
     if (this.closed) throw closedError();
-    const { pattern, group } = spec;
-    if (group === undefined) {
-      const target: Target = { deliver };
-      this.index.add(pattern, target);
-      let open = true;
-      return {
-        close: async () => {
-          if (!open) return;
-          open = false;
-          this.index.remove(pattern, target);
-        },
-      };
-    }
-    const key = `${pattern}#${group}`;
-    let target = this.groups.get(key);
-    if (target === undefined) {
-      target = new GroupTarget();
-      this.groups.set(key, target);
-      this.index.add(pattern, target);
-    }
-    const groupTarget = target;
-    groupTarget.members.push(deliver);
-    let open = true;
-    return {
-      close: async () => {
-        if (!open) return;
-        open = false;
-        const at = groupTarget.members.indexOf(deliver);
-        if (at >= 0) groupTarget.members.splice(at, 1);
-        if (groupTarget.members.length === 0) {
-          this.groups.delete(key);
-          this.index.remove(pattern, groupTarget);
-        }
-      },
-    };
+    const detach = this.routes.attach(spec.pattern, spec.group, deliver);
+    return { close: async () => detach() };
   }
 
   stats(): TransportStats {
@@ -159,7 +105,7 @@ export class MemoryTransport implements Transport {
       delivered: this.delivered,
       unrouted: this.unrouted,
       drops: {},
-      details: { subscriptions: this.index.size, groups: this.groups.size, matchCacheEvictions: this.index.cacheEvictions },
+      details: { subscriptions: this.routes.size, groups: this.routes.groupCount, matchCacheEvictions: this.routes.cacheEvictions },
     };
   }
 
@@ -168,9 +114,8 @@ export class MemoryTransport implements Transport {
     this.closed = true;
     const wasConnected = this.connected;
     this.connected = false;
-    this.groups.clear();
-    // Drop every subscription so that nothing is delivered after close.
-    this.index = new SubscriptionIndex<Target>();
+    // Drop every subscription so that nothing is delivered (or retained) after close.
+    this.routes = new LocalRoutes();
     if (wasConnected) this.events?.onConnectionChange?.(false);
   }
 }

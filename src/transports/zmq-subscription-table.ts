@@ -1,6 +1,5 @@
-import { SubscriptionIndex } from "./subscription-index.js";
 import type { Delivery } from "./transport.js";
-import { GroupDeliveryTarget, type DeliveryTarget } from "./zmq-delivery-targets.js";
+import { LocalRoutes, type DeliveryTarget } from "./local-routes.js";
 import { BATCH_MARKER } from "./zmq-frames.js";
 
 /** The part of a zeromq.js Subscriber the table drives. */
@@ -16,8 +15,7 @@ export interface PrefixSocket {
  * received topic is matched again against the patterns here.
  */
 export class ZmqSubscriptionTable {
-  private readonly index = new SubscriptionIndex<DeliveryTarget>();
-  private readonly groups = new Map<string, GroupDeliveryTarget>();
+  private readonly routes = new LocalRoutes();
   private readonly prefixes = new Map<string, number>();
 
   constructor(private readonly socket: PrefixSocket) {}
@@ -29,33 +27,15 @@ export class ZmqSubscriptionTable {
 
   /** Targets whose pattern matches `topic` (empty when the prefix admitted a non-match). */
   match(topic: string): DeliveryTarget[] {
-    return this.index.match(topic);
+    return this.routes.match(topic);
   }
 
-  /** Adds a delivery target for `pattern` (shared round-robin per group); returns its removal. */
+  /**
+   * Adds a delivery target for `pattern` (shared round-robin per group; ZeroMQ has no
+   * cross-process groups, so two processes with the same group each get every message).
+   */
   attach(pattern: string, group: string | undefined, deliver: Delivery): () => void {
-    if (group === undefined) {
-      const target: DeliveryTarget = { deliver };
-      this.index.add(pattern, target);
-      return () => void this.index.remove(pattern, target);
-    }
-    const key = `${pattern}#${group}`;
-    let target = this.groups.get(key);
-    if (target === undefined) {
-      target = new GroupDeliveryTarget();
-      this.groups.set(key, target);
-      this.index.add(pattern, target);
-    }
-    const groupTarget = target;
-    groupTarget.members.push(deliver);
-    return () => {
-      const at = groupTarget.members.indexOf(deliver);
-      if (at >= 0) groupTarget.members.splice(at, 1);
-      if (groupTarget.members.length === 0 && this.groups.get(key) === groupTarget) {
-        this.groups.delete(key);
-        this.index.remove(pattern, groupTarget);
-      }
-    };
+    return this.routes.attach(pattern, group, deliver);
   }
 
   /**

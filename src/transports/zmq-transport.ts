@@ -14,7 +14,7 @@ import type {
   TransportSubscription,
   TransportSubscriptionSpec,
 } from "./transport.js";
-import type { DeliveryTarget } from "./zmq-delivery-targets.js";
+import type { DeliveryTarget } from "./local-routes.js";
 import { BATCH_MARKER, decodeBatch, decodeFrames, encodeEach, encodeRuns, isBatchTopic } from "./zmq-frames.js";
 import { RouteProber } from "./zmq-route-probe.js";
 import { ZmqSendQueue } from "./zmq-send-queue.js";
