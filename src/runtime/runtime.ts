@@ -6,8 +6,10 @@ import { MessageBus } from "../transports/bus.js";
 import { loadContracts } from "../transports/contracts.js";
 import { createTransport } from "../transports/create-transport.js";
 import type { ActorContext, AnyActorDefinition, OpsRoutes } from "./actor-definition.js";
+import { ConfigError, formatPath } from "./config-errors.js";
 import { loadConfig } from "./config-loader.js";
-import type { PlexusConfig, SupervisorChildSpec, WorkerChildSpec } from "./config-types.js";
+import { KindOptionsValidator } from "./kind-options.js";
+import { isSupervisorSpec, type PlexusConfig, type SupervisorChildSpec, type WorkerChildSpec } from "./config-types.js";
 import { PlexusError, toError } from "./errors.js";
 import type { ActorTreeNode, LifecycleEvent } from "./lifecycle-types.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -84,6 +86,7 @@ class PlexusRuntime implements Runtime {
   private stopping: Promise<void> | undefined;
   private finish!: (result: { reason?: Error }) => void;
   private failure: Error | undefined;
+  private optionsValidator: KindOptionsValidator | undefined;
 
   constructor(private readonly options: RuntimeOptions) {
     this.log = options.logger ?? createLogger({ name: "plexus" });
@@ -233,7 +236,26 @@ class PlexusRuntime implements Runtime {
   }
 
   async startChild(supervisorPath: string, spec: WorkerChildSpec | SupervisorChildSpec): Promise<void> {
-    await this.running().startChild(supervisorPath, spec);
+    const tree = this.running();
+    await tree.startChild(supervisorPath, this.validatedChild(spec, `${supervisorPath}/${spec.id}`));
+  }
+
+  /** Options of dynamic children get the same schema check (and defaults) as configured ones. */
+  private validatedChild<S extends WorkerChildSpec | SupervisorChildSpec>(spec: S, at: string): S {
+    this.optionsValidator ??= new KindOptionsValidator(this.kinds);
+    if (isSupervisorSpec(spec)) {
+      return { ...spec, children: spec.children.map((child) => this.validatedChild(child, `${at}/${child.id}`)) };
+    }
+    const resolved = this.optionsValidator.resolveKind(spec.kind, ["kind"]);
+    const problems = resolved.issue ? [resolved.issue] : [];
+    let options = spec.options;
+    if (resolved.definition) {
+      const result = this.optionsValidator.validate(resolved.definition, spec.options ?? {}, ["options"]);
+      options = result.options;
+      problems.push(...result.issues);
+    }
+    if (problems.length > 0) throw new ConfigError(problems.map((issue) => ({ path: `${at}.${formatPath(issue.path)}`, message: issue.message })));
+    return { ...spec, options };
   }
 
   async stopChild(supervisorPath: string, id: string): Promise<void> {

@@ -102,4 +102,24 @@ describe("createRuntime (embedding)", () => {
     });
     await expect(runtime.start()).rejects.toThrow(/2 problems[\s\S]*unknown kind .nope.; known kinds: heartbeat[\s\S]*children\[1\]\.options\.everyMs/);
   });
+
+  it("starts and stops dynamic children, checking their options like configured ones", async () => {
+    runtime = createRuntime({
+      logger: silentLogger(),
+      kinds: [echo],
+      config: { runtime: { name: "dynamic", ops: { enabled: false }, stateDir: await stateDir() }, children: [] },
+    });
+    await runtime.start();
+    await expect(runtime.startChild("root", { id: "bad", kind: "echo", restart: "permanent", shutdownMs: 1000, options: { from: "x" } })).rejects.toThrow(
+      /root\/bad\.options\.to: required key 'to' is missing/,
+    );
+    await runtime.startChild("root", { id: "late", kind: "echo", restart: "permanent", shutdownMs: 1000, options: { from: "late.in", to: "late.out" } });
+    expect(runtime.tree().children?.map((child) => [child.id, child.state])).toEqual([["late", "running"]]);
+    const seen: unknown[] = [];
+    await runtime.bus.subscribe("late.out", (envelope) => void seen.push(envelope.payload));
+    await runtime.bus.publish("late.in", { n: 7 });
+    await waitFor(() => seen.length === 1, "the dynamic child to answer");
+    await runtime.stopChild("root", "late");
+    expect(runtime.tree().children ?? []).toEqual([]);
+  });
 });
