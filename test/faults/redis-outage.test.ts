@@ -126,6 +126,8 @@ describe.skipIf(!hasRedis)("Redis unreachable (a forwarder between plexus and Re
       await busForwarder.restore();
       await waitFor(() => got.length === 350, "every envelope after the restore", 10_000, 20);
       expect(got).toEqual(Array.from({ length: 350 }, (_, i) => i));
+      // Consumers can see the replayed entries before the publisher's pipeline reply lands.
+      await waitFor(() => bus.stats().outbox.depth === 0, "the outbox to drain", 5_000);
       expect(bus.stats().outbox).toMatchObject({ depth: 0, dropped: 0 });
       await waitFor(async () => (await pendingCount(admin as Redis, `${e2ePrefix}:events`, "e2e-reader")) === 0, "every entry acked", 5_000);
     } finally {
