@@ -1,7 +1,8 @@
 /**
  * The two processes of bench/transport-redis.ts: a publisher and a subscriber, each either going
- * through RedisTransport ("plexus") or talking to Redis with raw ioredis commands ("raw": pipelined
- * XADD, XREADGROUP, XACK with the same batch sizes). Each prints one JSON line with its results.
+ * through RedisTransport ("plexus"; "pack": with `transport.pack` = `pack`, several envelopes per
+ * stream entry) or talking to Redis with raw ioredis commands ("raw": pipelined XADD, XREADGROUP,
+ * XACK with the same batch sizes). Each prints one JSON line with its results.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Redis } from "ioredis";
@@ -10,7 +11,7 @@ import { silentLogger } from "../../src/runtime/logger.js";
 import { createEnvelope, type Envelope } from "../../src/transports/envelope.js";
 import { RedisTransport } from "../../src/transports/redis-transport.js";
 
-export type BenchMode = "raw" | "plexus";
+export type BenchMode = "raw" | "plexus" | "pack";
 
 export interface RoleArgs {
   mode: BenchMode;
@@ -21,6 +22,8 @@ export interface RoleArgs {
   batch: number;
   /** Offered rate in msg/s; 0 = as fast as possible. */
   rate: number;
+  /** `transport.pack` of mode "pack" (envelopes per stream entry); the other modes use 1. */
+  pack: number;
 }
 
 export interface SubscriberResult {
@@ -39,7 +42,7 @@ export interface SubscriberResult {
 
 const GROUP = "bench";
 const TOPIC = "bench.load";
-/** Publish batches allowed in flight at once (both modes). */
+/** Publish batches allowed in flight at once (every mode). */
 const IN_FLIGHT = 4;
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
@@ -48,7 +51,8 @@ export function now(): number {
 }
 
 export function benchConfig(args: RoleArgs): RedisTransportConfig {
-  return { kind: "redis", url: args.url, prefix: args.prefix, layout: "events", maxLen: Math.max(1_000_000, args.count * 2), claimIdleMs: 30_000, maxDeliveries: 5, blockMs: 1_000, batch: args.batch, dedupeWindow: 10_000 };
+  const pack = args.mode === "pack" ? args.pack : 1;
+  return { kind: "redis", url: args.url, prefix: args.prefix, layout: "events", maxLen: Math.max(1_000_000, args.count * 2), claimIdleMs: 30_000, maxDeliveries: 5, blockMs: 1_000, batch: args.batch, dedupeWindow: 10_000, pack };
 }
 
 function payload(seq: number): { seq: number; sentAt: number; note: string } {
@@ -60,7 +64,7 @@ export async function runPublisher(args: RoleArgs): Promise<{ sent: number; star
   const stream = `${args.prefix}:events`;
   let send: (batch: Envelope[]) => Promise<void>;
   let close: () => Promise<void>;
-  if (args.mode === "plexus") {
+  if (args.mode !== "raw") {
     const transport = new RedisTransport(benchConfig(args), { log: silentLogger(), source: "bench" });
     await transport.connect();
     send = (batch) => transport.publish(batch);
@@ -126,7 +130,7 @@ export async function runSubscriber(args: RoleArgs, ready: () => void): Promise<
   const stream = `${args.prefix}:events`;
   const admin = new Redis(args.url);
   let finish: () => Promise<void>;
-  if (args.mode === "plexus") {
+  if (args.mode !== "raw") {
     const transport = new RedisTransport(benchConfig(args), { log: silentLogger(), source: "bench" });
     await transport.connect();
     await transport.subscribe({ pattern: "bench.>", group: GROUP, subscriber: "bench-sub" }, (e) => record(e.payload as { seq: number; sentAt: number }));

@@ -117,6 +117,7 @@ function normaliseTransport(raw: RawObject): TransportConfig {
         blockMs: durationAt(raw, "blockMs", 1_000),
         batch: numberAt(raw, "batch", 100),
         dedupeWindow: numberAt(raw, "dedupeWindow", 10_000),
+        pack: numberAt(raw, "pack", 1),
       };
     default:
       return { kind: "memory" };

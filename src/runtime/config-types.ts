@@ -92,6 +92,12 @@ export interface RedisTransportConfig {
   blockMs: number;
   batch: number;
   dedupeWindow: number;
+  /**
+   * Most envelopes written per stream entry (runs on one topic); 1 (the default) writes one plain
+   * entry per envelope, the ORION-compatible form. Above 1 is for plexus peers only: foreign
+   * readers see packed entries (`topic`, `envelopes` JSON array). Consumers read both forms.
+   */
+  pack?: number;
 }
 
 export type TransportConfig = MemoryTransportConfig | ZmqTransportConfig | RedisTransportConfig;

@@ -1,7 +1,8 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "../runtime/logger.js";
 import { toError } from "../runtime/errors.js";
-import { decodeEntry, decodeEnvelopeField, entryFields, entryTopic, plexusEntry } from "./redis-codec.js";
+import type { Envelope } from "./envelope.js";
+import { decodeEntry, decodeEnvelopeField, decodeEnvelopesField, entryFields, entryTopic, plexusEntry, type DecodedEntry } from "./redis-codec.js";
 import type { DeadLetterWriter } from "./redis-dead-letter.js";
 import type { DedupeWindow } from "./redis-dedupe-window.js";
 import type { GroupCounters } from "./redis-group-counters.js";
@@ -23,6 +24,13 @@ const TOPIC_CACHE_LIMIT = 4_096;
  * acked only once its delivery promise resolves; a rejection leaves it pending, to be reclaimed
  * and delivered again (up to maxDeliveries). Entries already being handled here are never handed
  * out twice (a slow handler's entry can be reclaimed by this very consumer).
+ *
+ * A packed entry (several envelopes of one topic, `transport.pack`) is filtered once by its topic
+ * and acked only when every envelope in it succeeded. One failure leaves the whole entry pending;
+ * the envelopes that did succeed are in the dedupe window by then, so the redelivery runs only
+ * the ones that failed. `delivered`, `failed` and `deduped` count envelopes; `acked`, `filtered`,
+ * `reclaimed` and `deadLettered` count entries. A read of `batch` entries can therefore hold up to
+ * `batch` × the publishers' `pack` envelopes; the Bus mailbox bounds what is queued behind that.
  */
 export class BatchProcessor {
   private readonly pattern: string;
@@ -79,6 +87,11 @@ export class BatchProcessor {
     return this.inFlight.size;
   }
 
+  /** True when the envelope `id` was handled successfully here recently (dedupe window). */
+  wasHandled(envelopeId: string): boolean {
+    return this.dedupe.has(envelopeId);
+  }
+
   /** The last handler error seen here for `entryId`, for the dead-letter reason. */
   lastError(entryId: string): string | undefined {
     return this.lastErrors.get(entryId);
@@ -105,9 +118,15 @@ export class BatchProcessor {
         toAck.push(entryId);
         continue;
       }
-      const decoded = own === undefined ? decodeEntry(entryId, fields as Record<string, string>) : decodeEnvelopeField(entryId, topic, own.json);
+      const decoded: DecodedEntry =
+        own === undefined ? decodeEntry(entryId, fields as Record<string, string>) : own.packed ? decodeEnvelopesField(entryId, topic, own.json) : decodeEnvelopeField(entryId, topic, own.json);
       if (decoded.kind === "undecodable") {
         waits.push(this.parkUndecodable(stream, entryId, decoded.topic, decoded.reason, fields ?? entryFields(flat)));
+        continue;
+      }
+      if (decoded.kind === "packed") {
+        const settled = this.deliverPacked(entryId, decoded.envelopes, toAck);
+        if (settled !== undefined) waits.push(settled);
         continue;
       }
       const envelope = decoded.envelope;
@@ -122,6 +141,7 @@ export class BatchProcessor {
       try {
         result = this.deliver(envelope);
       } catch (error) {
+        this.counters.failed++;
         this.recordFailure(entryId, error);
         continue;
       }
@@ -129,7 +149,10 @@ export class BatchProcessor {
         waits.push(
           (result as Promise<void>).then(
             () => this.recordSuccess(entryId, envelope.id, toAck),
-            (error: unknown) => this.recordFailure(entryId, error),
+            (error: unknown) => {
+              this.counters.failed++;
+              this.recordFailure(entryId, error);
+            },
           ),
         );
       } else {
@@ -152,16 +175,61 @@ export class BatchProcessor {
     await this.pendingAck;
   }
 
-  private recordSuccess(entryId: string, envelopeId: string, toAck: string[]): void {
+  /**
+   * Starts the delivery of every envelope of a packed entry not already handled, in order, and
+   * settles the entry once they all settled: acked when none failed, else left pending with the
+   * first error. Each envelope that succeeds enters the dedupe window at once, so a redelivery of
+   * the entry skips it even though the entry itself was not acked. Returns undefined when the
+   * entry settled synchronously.
+   */
+  private deliverPacked(entryId: string, envelopes: readonly Envelope[], toAck: string[]): Promise<void> | undefined {
+    this.inFlight.add(entryId);
+    let failure: { error: unknown } | undefined;
+    const fail = (error: unknown) => {
+      this.counters.failed++;
+      failure ??= { error };
+    };
+    const pending: Promise<void>[] = [];
+    for (const envelope of envelopes) {
+      if (this.dedupe.has(envelope.id)) {
+        this.counters.deduped++;
+        continue;
+      }
+      this.counters.delivered++;
+      let result: void | Promise<void>;
+      try {
+        result = this.deliver(envelope);
+      } catch (error) {
+        fail(error); // the rest are still delivered: they are independent messages
+        continue;
+      }
+      if (result !== undefined && typeof (result as Promise<void>).then === "function") {
+        pending.push((result as Promise<void>).then(() => this.dedupe.add(envelope.id), fail));
+      } else {
+        this.dedupe.add(envelope.id);
+      }
+    }
+    const settle = () => {
+      if (failure === undefined) this.recordSuccess(entryId, undefined, toAck);
+      else this.recordFailure(entryId, failure.error);
+    };
+    if (pending.length === 0) {
+      settle();
+      return undefined;
+    }
+    return Promise.all(pending).then(settle);
+  }
+
+  private recordSuccess(entryId: string, envelopeId: string | undefined, toAck: string[]): void {
     this.inFlight.delete(entryId);
     this.lastErrors.delete(entryId);
-    this.dedupe.add(envelopeId);
+    if (envelopeId !== undefined) this.dedupe.add(envelopeId);
     toAck.push(entryId);
   }
 
+  /** The entry stays pending (no ack); its error is kept for a later dead-letter reason. */
   private recordFailure(entryId: string, error: unknown): void {
     this.inFlight.delete(entryId);
-    this.counters.failed++;
     if (this.lastErrors.size >= LAST_ERRORS_LIMIT) {
       const oldest = this.lastErrors.keys().next();
       if (!oldest.done) this.lastErrors.delete(oldest.value);

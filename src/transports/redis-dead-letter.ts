@@ -16,11 +16,15 @@ export interface DeadLetter {
   raw: unknown;
   /** The entry's fields as stored, copied verbatim so nothing is lost. */
   fields: Record<string, string>;
+  /** Packed entries: the id of every envelope in the entry, in order. */
+  envelopeIds?: readonly string[];
+  /** Packed entries: the ids of those not handled successfully by this consumer. */
+  unhandledIds?: readonly string[];
 }
 
 /**
  * Parks entries that cannot be delivered (undecodable, or poison after `maxDeliveries`) in
- * `<prefix>:dead` and acks the original, in one MULTI so an entry is never both lost and acked nor
+ * `<prefix>:dead` (a packed entry is parked whole, with `envelopeIds` and `unhandledIds` fields) and acks the original, in one MULTI so an entry is never both lost and acked nor
  * parked twice by one writer. The dead stream is itself capped at `maxLen` (approximately): it is a
  * diagnostic store, and its size is reported like any stream's. The Bus is told through
  * `onDeadLetter` so it can publish `_dead.<topic>` and count it.
@@ -54,6 +58,8 @@ export class DeadLetterWriter {
       "failedAt", String(Date.now()),
       "fields", JSON.stringify(letter.fields),
     ];
+    if (letter.envelopeIds !== undefined) fields.push("envelopeIds", JSON.stringify(letter.envelopeIds));
+    if (letter.unhandledIds !== undefined) fields.push("unhandledIds", JSON.stringify(letter.unhandledIds));
     const results = await this.commands
       .multi()
       .call("XADD", [this.deadStream, ...trim, "*", ...fields])

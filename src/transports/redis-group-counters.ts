@@ -1,4 +1,8 @@
-/** Counters of one subscription's consumer, summed per group in `stats().details.groups`. */
+/**
+ * Counters of one subscription's consumer, summed per group in `stats().details.groups`.
+ * With packed entries (`transport.pack`), `delivered`, `failed` and `deduped` count envelopes;
+ * the others count stream entries.
+ */
 export interface GroupCounters {
   /** Handler invocations (first deliveries and redeliveries). */
   delivered: number;

@@ -3,7 +3,7 @@ import type { Logger } from "../runtime/logger.js";
 import { toError } from "../runtime/errors.js";
 import type { BatchProcessor } from "./redis-batch-processor.js";
 import { decodeEntry, entryFields, entryTopic } from "./redis-codec.js";
-import type { DeadLetterWriter } from "./redis-dead-letter.js";
+import type { DeadLetter, DeadLetterWriter } from "./redis-dead-letter.js";
 import type { GroupCounters } from "./redis-group-counters.js";
 import { isNoGroupError, parseAutoClaimReply, parsePendingCounts, type RawEntry } from "./redis-replies.js";
 
@@ -120,17 +120,27 @@ export class Reclaimer {
     const fields = entryFields(flat);
     const decoded = decodeEntry(entryId, fields);
     const lastError = processor.lastError(entryId);
-    const reason = `delivered ${attempts} times without success (maxDeliveries ${maxDeliveries})${lastError ? `; last error: ${lastError}` : ""}`;
+    let reason = `delivered ${attempts} times without success (maxDeliveries ${maxDeliveries})${lastError ? `; last error: ${lastError}` : ""}`;
+    let packed: Pick<DeadLetter, "envelopeIds" | "unhandledIds"> = {};
+    if (decoded.kind === "packed") {
+      // The whole entry is parked; say which of its envelopes never succeeded, so an operator
+      // replaying the dead letter knows which ones still need handling.
+      const envelopeIds = decoded.envelopes.map((envelope) => envelope.id);
+      const unhandledIds = envelopeIds.filter((id) => !processor.wasHandled(id));
+      packed = { envelopeIds, unhandledIds };
+      reason += `; packed entry of ${envelopeIds.length} envelopes, ${unhandledIds.length} not handled`;
+    }
     try {
       await deadLetters.park({
         stream,
         group,
         entryId,
-        topic: decoded.kind === "envelope" ? decoded.envelope.topic : entryTopic(fields),
+        topic: decoded.kind === "undecodable" ? entryTopic(fields) : decoded.kind === "packed" ? decoded.topic : decoded.envelope.topic,
         reason,
         deliveries: attempts,
-        raw: decoded.kind === "envelope" ? decoded.envelope : fields,
+        raw: decoded.kind === "undecodable" ? fields : decoded.kind === "packed" ? decoded.envelopes : decoded.envelope,
         fields,
+        ...packed,
       });
       counters.deadLettered++;
     } catch (error) {

@@ -5,7 +5,7 @@ import type { RedisTransportConfig } from "../runtime/config-types.js";
 import { NonRetryableError, PlexusError, toError } from "../runtime/errors.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Envelope } from "./envelope.js";
-import { encodeEnvelope } from "./redis-codec.js";
+import { encodeEntries } from "./redis-codec.js";
 import { DEFAULT_CONNECTION_OPTIONS, openRedisConnection, redactUrl, withTimeout, type RedisConnectionOptions } from "./redis-connection.js";
 import { RedisGroupConsumer } from "./redis-consumer.js";
 import { DeadLetterWriter } from "./redis-dead-letter.js";
@@ -42,7 +42,8 @@ const KNOWN_TOPICS_LIMIT = 10_000;
 /**
  * Redis Streams transport: at-least-once delivery through consumer groups (see DESIGN.md,
  * "Transports and the Bus"). Publishing pipelines one `XADD … MAXLEN ~ maxLen` per envelope, one
- * pipeline per batch, on a publish connection; acks and claims share a command connection; each subscription is a RedisGroupConsumer
+ * pipeline per batch, on a publish connection (with `pack` > 1, one XADD per run of up to `pack`
+ * envelopes on one topic; see redis-codec.ts); acks and claims share a command connection; each subscription is a RedisGroupConsumer
  * with its own blocking connection. The group of a subscription is its `group`, else its
  * subscriber name (one group per subscribing actor, as ORION does).
  */
@@ -53,6 +54,8 @@ export class RedisTransport implements Transport {
   private readonly config: RedisTransportConfig;
   private readonly log: Logger;
   private readonly tuning: RedisTransportTuning;
+  /** Most envelopes per stream entry; 1 writes the plain, foreign-readable form only. */
+  private readonly pack: number;
   private events: TransportEvents = {};
   /** XADD pipelines only, so acks and claims never queue behind a large publish. */
   private publisher: Redis | undefined;
@@ -85,6 +88,10 @@ export class RedisTransport implements Transport {
       ...context.tuning,
     };
     this.trimGuard = new TrimGuard(config.maxLen, this.log);
+    this.pack = config.pack ?? 1;
+    if (!Number.isInteger(this.pack) || this.pack < 1) {
+      throw new NonRetryableError(`transport.pack must be a positive integer (envelopes per stream entry; 1 = off), got ${String(config.pack)}`, { code: "CONFIG_INVALID" });
+    }
   }
 
   async connect(events: TransportEvents = {}): Promise<void> {
@@ -116,11 +123,14 @@ export class RedisTransport implements Transport {
     const publisher = this.requireConnected(this.publisher, "publish");
     const pipeline = publisher.pipeline();
     const trim = this.config.maxLen > 0 ? ["MAXLEN", "~", String(this.config.maxLen)] : [];
-    for (const envelope of batch) {
-      const stream = this.layout.streamFor(envelope.topic);
-      pipeline.call("XADD", [stream, ...trim, "*", ...encodeEnvelope(envelope)]);
-      if (this.layout.kind === "per-topic" && !this.knownTopics.has(envelope.topic)) {
-        pipeline.sadd(this.layout.topicRegistry, envelope.topic);
+    // Envelopes carried by each pipelined command (0 for SADD), to report how many were written.
+    const carried: number[] = [];
+    for (const entry of encodeEntries(batch, this.pack)) {
+      pipeline.call("XADD", [this.layout.streamFor(entry.topic), ...trim, "*", ...entry.fields]);
+      carried.push(entry.count);
+      if (this.layout.kind === "per-topic" && !this.knownTopics.has(entry.topic)) {
+        pipeline.sadd(this.layout.topicRegistry, entry.topic);
+        carried.push(0);
       }
     }
     let results: Array<[Error | null, unknown]> | null;
@@ -134,7 +144,7 @@ export class RedisTransport implements Transport {
     const failure = results?.find(([error]) => error !== null)?.[0];
     if (results === null || failure) {
       this.publishErrors++;
-      const written = results?.filter(([error]) => error === null).length ?? 0;
+      const written = results?.reduce((sum, [error], i) => (error === null ? sum + (carried[i] ?? 0) : sum), 0) ?? 0;
       throw this.publishError(batch.length, written, failure ?? new Error("pipeline aborted"));
     }
     if (this.layout.kind === "per-topic") this.rememberTopics(batch);

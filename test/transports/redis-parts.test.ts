@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/runtime/logger.js";
 import { createEnvelope } from "../../src/transports/envelope.js";
-import { decodeEntry, encodeEnvelope, entryFields } from "../../src/transports/redis-codec.js";
+import { decodeEntry, encodeEntries, encodeEnvelope, entryFields, plexusEntry } from "../../src/transports/redis-codec.js";
 import { DedupeWindow } from "../../src/transports/redis-dedupe-window.js";
 import { parseAutoClaimReply, parseGroupInfo } from "../../src/transports/redis-replies.js";
 import { consumerName, RedisStreamLayout } from "../../src/transports/redis-stream-layout.js";
@@ -26,6 +26,29 @@ describe("redis codec", () => {
     expect(decodeEntry("1-0", { topic: "a", other: "x" })).toMatchObject({ kind: "undecodable", topic: "a", reason: expect.stringContaining("JSON body") });
     expect(decodeEntry("1-0", { topic: "a", envelope: "{}" })).toMatchObject({ kind: "undecodable", reason: expect.stringContaining("not an envelope") });
     expect(decodeEntry("1-0", { topic: "a", envelope: "{" })).toMatchObject({ kind: "undecodable", reason: expect.stringContaining("not JSON") });
+  });
+});
+
+describe("redis codec, packed entries", () => {
+  const make = (topic: string, n: number) => createEnvelope(topic, { n }, "me");
+
+  it("packs consecutive runs per topic, at most `pack` long, and writes runs of one plainly", () => {
+    const batch = [make("a", 0), make("a", 1), make("a", 2), make("b", 3), make("a", 4)];
+    const entries = encodeEntries(batch, 2);
+    expect(entries.map((e) => [e.topic, e.fields[2], e.count])).toEqual([["a", "envelopes", 2], ["a", "envelope", 1], ["b", "envelope", 1], ["a", "envelope", 1]]);
+    expect(decodeEntry("1-0", entryFields(entries[0]?.fields ?? []))).toEqual({ kind: "packed", topic: "a", envelopes: batch.slice(0, 2) });
+    expect(plexusEntry(entries[0]?.fields ?? [])).toMatchObject({ topic: "a", packed: true });
+    expect(encodeEntries(batch, 1).map((e) => e.fields)).toEqual(batch.map((e) => encodeEnvelope(e)));
+  });
+
+  it("explains why a packed entry cannot be decoded", () => {
+    const ok = JSON.stringify([make("a", 0)]);
+    expect(decodeEntry("1-0", { envelopes: ok })).toMatchObject({ kind: "undecodable", reason: expect.stringContaining("no \"topic\" field") });
+    expect(decodeEntry("1-0", { topic: "a", envelopes: "[" })).toMatchObject({ kind: "undecodable", topic: "a", reason: expect.stringContaining("not JSON") });
+    expect(decodeEntry("1-0", { topic: "a", envelopes: "[]" })).toMatchObject({ kind: "undecodable", reason: expect.stringContaining("non-empty JSON array") });
+    expect(decodeEntry("1-0", { topic: "a", envelopes: "[{}]" })).toMatchObject({ kind: "undecodable", reason: expect.stringContaining("element 0") });
+    // Filtering trusts the entry's topic, so an envelope on another topic must not slip through.
+    expect(decodeEntry("1-0", { topic: "b", envelopes: ok })).toMatchObject({ kind: "undecodable", topic: "b", reason: expect.stringContaining('on topic "a"') });
   });
 });
 
