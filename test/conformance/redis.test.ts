@@ -13,11 +13,12 @@ const hasRedis = await serviceAvailable("redis", host, port);
 /**
  * Every bus gets its own RedisTransport (its own connections, as a separate process would) on one
  * unique key prefix; cleanup closes them and deletes every key under the prefix. maxDeliveries is
- * low and claimIdleMs short so a throwing handler is dead-lettered within about a second.
+ * low and claimIdleMs short so a throwing handler is dead-lettered within about a second. `pack`
+ * > 1 runs the whole suite on packed entries, so every Bus-level guarantee holds for them too.
  */
-async function redisHarness(): Promise<ConformanceHarness> {
-  const prefix = runPrefix("conformance");
-  const config = redisConfig(prefix, { maxDeliveries: 2, claimIdleMs: 200 });
+async function redisHarness(pack: number): Promise<ConformanceHarness> {
+  const prefix = runPrefix(`conformance-pack${pack}`);
+  const config = redisConfig(prefix, { maxDeliveries: 2, claimIdleMs: 200, pack });
   const buses: MessageBus[] = [];
   let admin: Redis | undefined;
   return {
@@ -48,4 +49,5 @@ async function redisHarness(): Promise<ConformanceHarness> {
   };
 }
 
-describeTransportConformance("redis", redisHarness, { enabled: hasRedis, waitMs: 8_000 });
+describeTransportConformance("redis", () => redisHarness(1), { enabled: hasRedis, waitMs: 8_000 });
+describeTransportConformance("redis pack=10", () => redisHarness(10), { enabled: hasRedis, waitMs: 8_000 });
