@@ -122,4 +122,34 @@ describe("createRuntime (embedding)", () => {
     await runtime.stopChild("root", "late");
     expect(runtime.tree().children ?? []).toEqual([]);
   });
+
+  it("closes a crashed actor's subscriptions, so its restart does not double deliveries", async () => {
+    let incarnations = 0;
+    const handled: string[] = [];
+    const flaky = defineActor({
+      kind: "flaky",
+      async start(ctx) {
+        const incarnation = ++incarnations;
+        await ctx.bus.subscribe("work.item", () => void handled.push(`incarnation-${incarnation}`));
+        if (incarnation === 1) setImmediate(() => ctx.fail(new Error("first incarnation crashes")));
+      },
+    });
+    runtime = createRuntime({
+      logger: silentLogger(),
+      kinds: [flaky],
+      config: {
+        runtime: { name: "flaky", ops: { enabled: false }, stateDir: await stateDir() },
+        supervisor: { backoff: { min: 0, max: 0, jitter: 0 } },
+        children: [{ id: "flaky", kind: "flaky" }],
+      },
+    });
+    await runtime.start();
+    await waitFor(() => incarnations === 2 && runtime!.tree().children?.[0]?.state === "running", "the restart");
+    await runtime.bus.publish("work.item", {});
+    await waitFor(() => handled.length >= 1, "a delivery");
+    await runtime.bus.publish("work.item", {});
+    await waitFor(() => handled.length >= 2, "a second delivery");
+    expect(handled).toEqual(["incarnation-2", "incarnation-2"]);
+  });
 });
+
