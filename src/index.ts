@@ -24,7 +24,8 @@ export { createEnvelope, newEnvelopeId, isEnvelope } from "./transports/envelope
 export type { Envelope } from "./transports/envelope.js";
 export type * from "./transports/bus-api.js";
 export type * from "./transports/transport.js";
-export { createRuntime, builtinKinds } from "./runtime/runtime.js";
+export { createRuntime } from "./create-runtime.js";
+export { builtinKinds } from "./actors/builtin-kinds.js";
 export type { Runtime, RuntimeOptions, RuntimeState } from "./runtime/runtime.js";
 export { heartbeatActor } from "./actors/heartbeat/heartbeat-actor.js";
 export { MessageBus } from "./transports/bus.js";

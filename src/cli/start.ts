@@ -45,7 +45,7 @@ Exit codes: 0 stopped by a signal, 70 the root supervisor failed (or the runtime
 /** Runs a runtime until a signal or a root failure; returns the exit code. */
 export async function runStart(options: StartOptions, io: CliIo, dependencies?: Partial<StartDependencies>): Promise<number> {
   const deps: StartDependencies = {
-    createRuntime: dependencies?.createRuntime ?? (await import("../runtime/runtime.js")).createRuntime,
+    createRuntime: dependencies?.createRuntime ?? (await import("../create-runtime.js")).createRuntime,
     signals: dependencies?.signals ?? process,
     exitNow: dependencies?.exitNow ?? ((code) => process.exit(code)),
   };

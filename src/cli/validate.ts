@@ -33,7 +33,7 @@ export async function runValidate(options: ValidateOptions, io: CliIo): Promise<
   // Loaded on demand: the client commands (pub, sub, status) should not pay for the runtime's imports.
   const [{ loadConfig }, { builtinKinds }, { compileContracts }] = await Promise.all([
     import("../runtime/config-loader.js"),
-    import("../runtime/runtime.js"),
+    import("../actors/builtin-kinds.js"),
     import("../transports/contracts.js"),
   ]);
   let config: PlexusConfig;

@@ -95,6 +95,6 @@ function finish(results: DoctorCheckResult[], log: Logger): DoctorReport {
 
 /** The runtime's built-in kinds, imported lazily so the doctor module stays light to load. */
 async function defaultKinds(): Promise<ReadonlyMap<string, AnyActorDefinition>> {
-  const { builtinKinds } = await import("../runtime/runtime.js");
+  const { builtinKinds } = await import("../actors/builtin-kinds.js");
   return new Map(builtinKinds.map((kind) => [kind.kind, kind]));
 }

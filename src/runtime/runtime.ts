@@ -1,6 +1,4 @@
 import { EventEmitter } from "node:events";
-import { heartbeatActor } from "../actors/heartbeat/heartbeat-actor.js";
-import { proxyActor } from "../actors/proxy/proxy-actor.js";
 import type { Bus } from "../transports/bus-api.js";
 import { MessageBus } from "../transports/bus.js";
 import { loadContracts } from "../transports/contracts.js";
@@ -25,7 +23,7 @@ import { createSupervisionTree, type SupervisionTree } from "./supervision-tree.
 export interface RuntimeOptions {
   /** Path of a YAML/JSON config file, or an object of the same shape. */
   config: string | Record<string, unknown>;
-  /** Actor kinds in addition to the built-in ones (`heartbeat`, `proxy`). */
+  /** Actor kinds in addition to the built-in ones (`heartbeat`, `proxy`); one with a built-in's name replaces it. */
   kinds?: AnyActorDefinition[];
   /** Logger to use; default: pino to stderr at the config's level. */
   logger?: Logger;
@@ -64,15 +62,11 @@ export interface Runtime {
   stopChild(supervisorPath: string, id: string): Promise<void>;
 }
 
-/** The actor kinds every runtime knows without being told. */
-export const builtinKinds: AnyActorDefinition[] = [heartbeatActor, proxyActor];
-
-/** Creates a runtime; nothing happens until `start()`. */
-export function createRuntime(options: RuntimeOptions): Runtime {
-  return new PlexusRuntime(options);
-}
-
-class PlexusRuntime implements Runtime {
+/**
+ * The runtime kernel. Embedders use `createRuntime` (src/create-runtime.ts), which supplies the
+ * built-in kinds; the kernel itself knows no specific actor.
+ */
+export class PlexusRuntime implements Runtime {
   readonly metrics = new Metrics();
   readonly log: Logger;
   readonly done: Promise<{ reason?: Error }>;
@@ -88,13 +82,20 @@ class PlexusRuntime implements Runtime {
   private failure: Error | undefined;
   private optionsValidator: KindOptionsValidator | undefined;
 
-  constructor(private readonly options: RuntimeOptions) {
+  constructor(
+    private readonly options: RuntimeOptions,
+    baseKinds: readonly AnyActorDefinition[] = [],
+  ) {
     this.log = options.logger ?? createLogger({ name: "plexus" });
     this.done = new Promise((resolve) => (this.finish = resolve));
-    for (const kind of [...builtinKinds, ...(options.kinds ?? [])]) {
-      if (this.kinds.has(kind.kind) && !builtinKinds.includes(this.kinds.get(kind.kind)!)) {
-        throw new PlexusError("DUPLICATE_KIND", `actor kind "${kind.kind}" is registered twice`, { retryable: false });
+    for (const kind of baseKinds) this.kinds.set(kind.kind, kind);
+    const registered = new Set<string>();
+    for (const kind of options.kinds ?? []) {
+      if (registered.has(kind.kind)) {
+        throw new PlexusError("DUPLICATE_KIND", `actor kind "${kind.kind}" is registered twice in createRuntime({ kinds })`, { retryable: false });
       }
+      registered.add(kind.kind);
+      if (this.kinds.has(kind.kind)) this.log.info({ kind: kind.kind }, `actor kind "${kind.kind}" replaces the built-in kind of that name`);
       this.kinds.set(kind.kind, kind);
     }
     this.events.setMaxListeners(0);

@@ -6,7 +6,8 @@ import { proxyActor } from "../../src/actors/proxy/proxy-actor.js";
 import { XsubXpubForwarder } from "../../src/actors/proxy/xsub-xpub-forwarder.js";
 import type { LifecycleEvent } from "../../src/runtime/lifecycle-types.js";
 import { silentLogger } from "../../src/runtime/logger.js";
-import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
+import { createRuntime } from "../../src/create-runtime.js";
+import type { Runtime } from "../../src/runtime/runtime.js";
 import type { Envelope } from "../../src/transports/envelope.js";
 import { waitFor } from "../helpers/wait.js";
 

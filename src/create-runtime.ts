@@ -1,0 +1,11 @@
+import { builtinKinds } from "./actors/builtin-kinds.js";
+import { PlexusRuntime, type Runtime, type RuntimeOptions } from "./runtime/runtime.js";
+
+/**
+ * Creates a runtime that knows the built-in kinds (`heartbeat`, `proxy`) and `options.kinds`;
+ * nothing happens until `start()`. Lives here, above `runtime/` and `actors/`, so that the kernel
+ * knows nothing of specific actors.
+ */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  return new PlexusRuntime(options, builtinKinds);
+}
