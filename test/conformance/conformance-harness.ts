@@ -2,7 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { BusConfig } from "../../src/runtime/config-types.js";
-import type { MessageBus } from "../../src/transports/bus.js";
+import { silentLogger } from "../../src/runtime/logger.js";
+import { MessageBus } from "../../src/transports/bus.js";
+import type { Transport } from "../../src/transports/transport.js";
 import type { Envelope } from "../../src/transports/envelope.js";
 import { loadContracts, type ContractSet } from "../../src/transports/contracts.js";
 
@@ -17,6 +19,32 @@ export interface ConformanceHarness {
   /** Closes whatever the harness still holds (buses, proxies) and deletes its Redis keys. */
   cleanup(): Promise<void>;
   features: ConformanceFeatures;
+}
+
+/**
+ * Opens `openBus` for a harness: a started MessageBus on the transport `makeTransport` gives,
+ * remembered so that `closeAll` closes every bus the harness opened.
+ */
+export function busOpener(makeTransport: (name: string) => Transport | Promise<Transport>): {
+  openBus: ConformanceHarness["openBus"];
+  closeAll(): Promise<void>;
+} {
+  const buses: MessageBus[] = [];
+  return {
+    async openBus(name, options = {}) {
+      const bus = new MessageBus({
+        transport: await makeTransport(name),
+        source: name,
+        log: silentLogger(),
+        defaults: conformanceBusConfig,
+        ...(options.contracts ? { contracts: options.contracts } : {}),
+      });
+      buses.push(bus);
+      await bus.start();
+      return bus;
+    },
+    closeAll: async () => void (await Promise.all(buses.map((bus) => bus.close()))),
+  };
 }
 
 /** A feature that does not apply to a transport, with the reason shown as the skip note. */

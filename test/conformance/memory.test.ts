@@ -1,9 +1,7 @@
-import { silentLogger } from "../../src/runtime/logger.js";
-import { MessageBus } from "../../src/transports/bus.js";
 import type { Envelope } from "../../src/transports/envelope.js";
 import { MemoryTransport } from "../../src/transports/memory-transport.js";
 import type { Delivery, Transport, TransportEvents, TransportSubscription, TransportSubscriptionSpec } from "../../src/transports/transport.js";
-import { conformanceBusConfig, type ConformanceHarness } from "./conformance-harness.js";
+import { busOpener, type ConformanceHarness } from "./conformance-harness.js";
 import { describeTransportConformance } from "./transport-conformance.js";
 
 /**
@@ -64,22 +62,11 @@ class SharedMemoryView implements Transport {
 
 async function memoryHarness(): Promise<ConformanceHarness> {
   const shared = new MemoryTransport();
-  const buses: MessageBus[] = [];
+  const buses = busOpener(() => new SharedMemoryView(shared));
   return {
-    async openBus(name, options = {}) {
-      const bus = new MessageBus({
-        transport: new SharedMemoryView(shared),
-        source: name,
-        log: silentLogger(),
-        defaults: conformanceBusConfig,
-        ...(options.contracts ? { contracts: options.contracts } : {}),
-      });
-      buses.push(bus);
-      await bus.start();
-      return bus;
-    },
+    openBus: buses.openBus,
     async cleanup() {
-      await Promise.all(buses.map((bus) => bus.close()));
+      await buses.closeAll();
       await shared.close();
     },
     features: {

@@ -1,10 +1,8 @@
 import type { Redis } from "ioredis";
-import { silentLogger } from "../../src/runtime/logger.js";
-import { MessageBus } from "../../src/transports/bus.js";
 import { redisHostPort, serviceAvailable } from "../helpers/services.js";
 import { runPrefix } from "../helpers/wait.js";
 import { adminClient, deleteKeys, makeTransport, redisConfig } from "../transports/redis-kit.js";
-import { conformanceBusConfig, type ConformanceHarness } from "./conformance-harness.js";
+import { busOpener, type ConformanceHarness } from "./conformance-harness.js";
 import { describeTransportConformance } from "./transport-conformance.js";
 
 const { host, port } = redisHostPort();
@@ -19,23 +17,12 @@ const hasRedis = await serviceAvailable("redis", host, port);
 async function redisHarness(pack: number): Promise<ConformanceHarness> {
   const prefix = runPrefix(`conformance-pack${pack}`);
   const config = redisConfig(prefix, { maxDeliveries: 2, claimIdleMs: 200, pack });
-  const buses: MessageBus[] = [];
+  const buses = busOpener(() => makeTransport(config));
   let admin: Redis | undefined;
   return {
-    async openBus(name, options = {}) {
-      const bus = new MessageBus({
-        transport: makeTransport(config),
-        source: name,
-        log: silentLogger(),
-        defaults: conformanceBusConfig,
-        ...(options.contracts ? { contracts: options.contracts } : {}),
-      });
-      buses.push(bus);
-      await bus.start();
-      return bus;
-    },
+    openBus: buses.openBus,
     async cleanup() {
-      await Promise.all(buses.map((bus) => bus.close()));
+      await buses.closeAll();
       admin ??= adminClient();
       await deleteKeys(admin, prefix);
       admin.disconnect();

@@ -1,8 +1,7 @@
 import type { ZmqTransportConfig } from "../../src/runtime/config-types.js";
 import { silentLogger } from "../../src/runtime/logger.js";
-import { MessageBus } from "../../src/transports/bus.js";
 import { createTransport } from "../../src/transports/create-transport.js";
-import { conformanceBusConfig, type ConformanceHarness } from "./conformance-harness.js";
+import { busOpener, type ConformanceHarness } from "./conformance-harness.js";
 import { describeTransportConformance } from "./transport-conformance.js";
 import { startTestProxy } from "./zmq-proxy-kit.js";
 
@@ -21,22 +20,11 @@ async function zmqHarness(): Promise<ConformanceHarness> {
     sendHighWaterMark: 100_000,
     receiveHighWaterMark: 100_000,
   };
-  const buses: MessageBus[] = [];
+  const buses = busOpener((name) => createTransport(config, { log: silentLogger(), source: name }));
   return {
-    async openBus(name, options = {}) {
-      const bus = new MessageBus({
-        transport: await createTransport(config, { log: silentLogger(), source: name }),
-        source: name,
-        log: silentLogger(),
-        defaults: conformanceBusConfig,
-        ...(options.contracts ? { contracts: options.contracts } : {}),
-      });
-      buses.push(bus);
-      await bus.start();
-      return bus;
-    },
+    openBus: buses.openBus,
     async cleanup() {
-      await Promise.all(buses.map((bus) => bus.close()));
+      await buses.closeAll();
       await proxy.stop();
     },
     features: {
