@@ -10,6 +10,21 @@ export interface RecordingBus extends Bus {
 }
 
 /** Creates a bus that records publishes; subscribe and request fail loudly (pass a real bus for those). */
+/** Stats of a test bus that only counts what was published: every other counter is zero. */
+export function quietBusStats(published: number): BusStats {
+  return {
+    published,
+    delivered: 0,
+    handlerErrors: 0,
+    deadLettered: 0,
+    rejectedByContract: 0,
+    drops: {},
+    mailboxDepths: {},
+    outbox: { depth: 0, dropped: 0, replayed: 0 },
+    transport: { kind: "test", connected: true, published, delivered: 0, unrouted: 0, drops: {} },
+  };
+}
+
 export function createRecordingBus(source = "test"): RecordingBus {
   const published: Envelope[] = [];
   const unsupported = (what: string): Error =>
@@ -27,19 +42,7 @@ export function createRecordingBus(source = "test"): RecordingBus {
     async request<R>(): Promise<R> {
       throw unsupported("request");
     },
-    stats(): BusStats {
-      return {
-        published: published.length,
-        delivered: 0,
-        handlerErrors: 0,
-        deadLettered: 0,
-        rejectedByContract: 0,
-        drops: {},
-        mailboxDepths: {},
-        outbox: { depth: 0, dropped: 0, replayed: 0 },
-        transport: { kind: "test", connected: true, published: published.length, delivered: 0, unrouted: 0, drops: {} },
-      };
-    },
+    stats: () => quietBusStats(published.length),
   };
 }
 

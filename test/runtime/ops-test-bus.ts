@@ -1,3 +1,4 @@
+import { quietBusStats } from "../../src/testing/test-context.js";
 import type { Bus, BusStats, Handler, PublishOptions, SubscribeOptions, Subscription } from "../../src/transports/bus-api.js";
 import { createEnvelope, type Envelope } from "../../src/transports/envelope.js";
 import { patternMatches, validatePattern, validateTopic } from "../../src/transports/topics.js";
@@ -62,16 +63,6 @@ export class TestBus implements Bus {
   }
 
   stats(): BusStats {
-    return {
-      published: this.published.length,
-      delivered: 0,
-      handlerErrors: 0,
-      deadLettered: 0,
-      rejectedByContract: 0,
-      drops: {},
-      mailboxDepths: {},
-      outbox: { depth: 0, dropped: 0, replayed: 0 },
-      transport: { kind: "test", connected: true, published: 0, delivered: 0, unrouted: 0, drops: {} },
-    };
+    return quietBusStats(this.published.length);
   }
 }
