@@ -9,10 +9,10 @@
  */
 import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
-import type { BusConfig } from "../src/runtime/config-types.js";
-import { silentLogger } from "../src/runtime/logger.js";
-import { MessageBus } from "../src/transports/bus.js";
-import { MemoryTransport } from "../src/transports/memory-transport.js";
+import type { BusConfig } from "../src/transports/bus/bus-config.js";
+import { silentLogger } from "../src/common/logger.js";
+import { MessageBus } from "../src/transports/bus/message-bus.js";
+import { MemoryTransport } from "../src/transports/memory/transport.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const MESSAGES = Number(process.env.MESSAGES ?? 1_000_000);
@@ -20,7 +20,11 @@ const YIELD_EVERY = 1_000;
 const RATE = 10_000;
 const LATENCY_MESSAGES = 10_000;
 
-const defaults: BusConfig = { mailbox: { capacity: 10_000, overflow: "block" }, outbox: { capacity: 10_000, overflow: "drop-oldest" }, maxPayloadBytes: 1_048_576 };
+const defaults: BusConfig = {
+  mailbox: { capacity: 10_000, overflow: "block" },
+  outbox: { capacity: 10_000, overflow: "drop-oldest" },
+  maxPayloadBytes: 1_048_576,
+};
 
 interface Target {
   publish(payload: { seq: number; at: number }): unknown;
@@ -118,6 +122,12 @@ const fmtUs = (n: number): string => `${n.toFixed(1)} µs`;
 console.log(`\n### bus-memory (${ROUNDS} rounds, medians; ${MESSAGES.toLocaleString("en-US")} messages, 2 subscribers)\n`);
 console.log("| measure | MessageBus + MemoryTransport | EventEmitter (baseline) | ratio bus/baseline | target |");
 console.log("|---|---|---|---|---|");
-console.log(`| throughput | ${fmtRate(median(busRates))} | ${fmtRate(median(emitterRates))} | ${(median(busRates) / median(emitterRates)).toFixed(2)} | ≥ 1,000,000 msg/s |`);
-console.log(`| p50 latency @ ${RATE.toLocaleString("en-US")} msg/s | ${fmtUs(median(busP50))} | ${fmtUs(median(emitterP50))} | ${(median(busP50) / median(emitterP50)).toFixed(1)} | |`);
-console.log(`| p99 latency @ ${RATE.toLocaleString("en-US")} msg/s | ${fmtUs(median(busP99))} | ${fmtUs(median(emitterP99))} | ${(median(busP99) / median(emitterP99)).toFixed(1)} | ≤ 50 µs |`);
+console.log(
+  `| throughput | ${fmtRate(median(busRates))} | ${fmtRate(median(emitterRates))} | ${(median(busRates) / median(emitterRates)).toFixed(2)} | ≥ 1,000,000 msg/s |`,
+);
+console.log(
+  `| p50 latency @ ${RATE.toLocaleString("en-US")} msg/s | ${fmtUs(median(busP50))} | ${fmtUs(median(emitterP50))} | ${(median(busP50) / median(emitterP50)).toFixed(1)} | |`,
+);
+console.log(
+  `| p99 latency @ ${RATE.toLocaleString("en-US")} msg/s | ${fmtUs(median(busP99))} | ${fmtUs(median(emitterP99))} | ${(median(busP99) / median(emitterP99)).toFixed(1)} | ≤ 50 µs |`,
+);

@@ -9,9 +9,9 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { defineActor, type ActorContext, type AnyActorDefinition } from "../src/runtime/actor-definition.js";
-import type { SupervisorChildSpec, WorkerChildSpec } from "../src/runtime/config-types.js";
-import { silentLogger } from "../src/runtime/logger.js";
-import { createSupervisionTree } from "../src/runtime/supervision-tree.js";
+import type { SupervisorChildSpec, WorkerChildSpec } from "../src/runtime/supervision/child-spec.js";
+import { silentLogger } from "../src/common/logger.js";
+import { createSupervisionTree } from "../src/runtime/supervision/tree.js";
 import { createTestContext } from "../src/testing/test-context.js";
 
 const ACTORS: number = 10_000;
@@ -46,7 +46,13 @@ function rootWith(children: WorkerChildSpec[]): SupervisorChildSpec {
     restart: "permanent",
     shutdownMs: 60_000,
     children,
-    supervisor: { strategy: "one_for_one", intensity: 1_000_000_000, periodMs: 1_000, backoff: { minMs: 0, maxMs: 0, jitter: 0 }, stableMs: 1_000 },
+    supervisor: {
+      strategy: "one_for_one",
+      intensity: 1_000_000_000,
+      periodMs: 1_000,
+      backoff: { minMs: 0, maxMs: 0, jitter: 0 },
+      stableMs: 1_000,
+    },
   };
 }
 
@@ -141,7 +147,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 0.5);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 async function child(scenario: string): Promise<void> {
@@ -151,7 +160,8 @@ async function child(scenario: string): Promise<void> {
 
 async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
-  const run = (scenario: string): Figures => JSON.parse(execFileSync(process.execPath, [...process.execArgv, self, scenario], { encoding: "utf8" })) as Figures;
+  const run = (scenario: string): Figures =>
+    JSON.parse(execFileSync(process.execPath, [...process.execArgv, self, scenario], { encoding: "utf8" })) as Figures;
   const supervised: Figures[] = [];
   const manual: Figures[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -178,13 +188,21 @@ async function main(): Promise<void> {
   console.log(`\n## Supervisor benchmark (node ${process.version}, ${ROUNDS} rounds, ${CRASHES} crashes)\n`);
   console.log("| workload | supervised | baseline (by hand) | ratio |");
   console.log("|---|---:|---:|---:|");
-  console.log(`| start+stop ${ACTORS} actors, median ms | ${ms(startStop.sup)} | ${ms(startStop.man)} | ${ratio(startStop.sup, startStop.man)} |`);
-  console.log(`| start+stop ${ACTORS} actors, median CPU ms | ${ms(cpuTime.sup)} | ${ms(cpuTime.man)} | ${ratio(cpuTime.sup, cpuTime.man)} |`);
-  console.log(`| start+stop ${ACTORS} actors, peak RSS MB (median) | ${rss.sup.toFixed(0)} | ${rss.man.toFixed(0)} | ${ratio(rss.sup, rss.man)} |`);
+  console.log(
+    `| start+stop ${ACTORS} actors, median ms | ${ms(startStop.sup)} | ${ms(startStop.man)} | ${ratio(startStop.sup, startStop.man)} |`,
+  );
+  console.log(
+    `| start+stop ${ACTORS} actors, median CPU ms | ${ms(cpuTime.sup)} | ${ms(cpuTime.man)} | ${ratio(cpuTime.sup, cpuTime.man)} |`,
+  );
+  console.log(
+    `| start+stop ${ACTORS} actors, peak RSS MB (median) | ${rss.sup.toFixed(0)} | ${rss.man.toFixed(0)} | ${ratio(rss.sup, rss.man)} |`,
+  );
   console.log(`| crash → running, median ms | ${ms(crash.sup50)} | ${ms(crash.man50)} | ${ratio(crash.sup50, crash.man50)} |`);
   console.log(`| crash → running, p99 ms | ${ms(crash.sup99)} | ${ms(crash.man99)} | ${ratio(crash.sup99, crash.man99)} |`);
   console.log(`\nTargets: start+stop ≤ 2000 ms and ≤ 300 MB; crash → running median ≤ 1 ms.`);
-  console.log(`Peak RSS includes the tsx loader (~80 MB); the baseline column shows that floor. Load average: ${(await import("node:os")).loadavg()[0]?.toFixed(1)}.`);
+  console.log(
+    `Peak RSS includes the tsx loader (~80 MB); the baseline column shows that floor. Load average: ${(await import("node:os")).loadavg()[0]?.toFixed(1)}.`,
+  );
 }
 
 const scenario = process.argv[2];

@@ -36,12 +36,43 @@ function parseRole(argv: string[]): { role: string; args: RoleArgs } | undefined
   const at = argv.indexOf("--role");
   if (at < 0) return undefined;
   const get = (name: string) => argv[argv.indexOf(`--${name}`) + 1] as string;
-  return { role: get("role"), args: { mode: get("mode") as BenchMode, url: get("url"), prefix: get("prefix"), count: Number(get("count")), batch: Number(get("batch")), rate: Number(get("rate")), pack: Number(get("pack")) } };
+  return {
+    role: get("role"),
+    args: {
+      mode: get("mode") as BenchMode,
+      url: get("url"),
+      prefix: get("prefix"),
+      count: Number(get("count")),
+      batch: Number(get("batch")),
+      rate: Number(get("rate")),
+      pack: Number(get("pack")),
+    },
+  };
 }
 
 /** Runs this file as a child in `role`; resolves with its last JSON line; calls onReady at "ready". */
 function child<T>(role: string, args: RoleArgs, onReady?: () => void): Promise<T> {
-  const argv = ["--import", "tsx", self, "--role", role, "--mode", args.mode, "--url", args.url, "--prefix", args.prefix, "--count", String(args.count), "--batch", String(args.batch), "--rate", String(args.rate), "--pack", String(args.pack)];
+  const argv = [
+    "--import",
+    "tsx",
+    self,
+    "--role",
+    role,
+    "--mode",
+    args.mode,
+    "--url",
+    args.url,
+    "--prefix",
+    args.prefix,
+    "--count",
+    String(args.count),
+    "--batch",
+    String(args.batch),
+    "--rate",
+    String(args.rate),
+    "--pack",
+    String(args.pack),
+  ];
   const proc = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   return new Promise((resolve, reject) => {
@@ -105,7 +136,9 @@ function label(mode: BenchMode): string {
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
-  console.log(`# Redis Streams transport: ${count.toLocaleString()} msgs x ${rounds} rounds, batch ${batch}, pack ${pack}; then ${rate} msg/s for ${rateSeconds} s\n`);
+  console.log(
+    `# Redis Streams transport: ${count.toLocaleString()} msgs x ${rounds} rounds, batch ${batch}, pack ${pack}; then ${rate} msg/s for ${rateSeconds} s\n`,
+  );
   const results: Record<BenchMode, RunResult[]> = { raw: [], plexus: [], pack: [] };
   for (let r = 0; r < rounds; r++) {
     for (const mode of MODES) results[mode].push(await run(mode, count, 0));
@@ -119,7 +152,9 @@ async function main(): Promise<void> {
     const mid = [...rs].sort((a, b) => a.throughput - b.throughput)[Math.floor(rs.length / 2)] as RunResult;
     const lost = rs.reduce((s, x) => s + (x.sent - x.sub.received), 0);
     const pending = rs.reduce((s, x) => s + x.sub.pendingAtEnd, 0);
-    console.log(`| ${label(mode)} | ${fmt(median(rs.map((x) => x.throughput)))} | ${rs.map((x) => fmt(x.throughput)).join(", ")} | ${lost} | ${pending} | ${fmt(mid.sub.p50, 2)} | ${fmt(mid.sub.p99, 2)} |`);
+    console.log(
+      `| ${label(mode)} | ${fmt(median(rs.map((x) => x.throughput)))} | ${rs.map((x) => fmt(x.throughput)).join(", ")} | ${lost} | ${pending} | ${fmt(mid.sub.p50, 2)} | ${fmt(mid.sub.p99, 2)} |`,
+    );
   }
   console.log("");
   for (const mode of MODES.filter((m) => m !== "raw")) {
@@ -128,11 +163,15 @@ async function main(): Promise<void> {
   console.log("");
 
   console.log(`## Offered load: ${rate} msg/s for ${rateSeconds} s\n`);
-  console.log("| variant | sent | received | lost | duplicates | pending at end | p50 ms | p99 ms | max ms | sub event-loop delay p99 / max ms |");
+  console.log(
+    "| variant | sent | received | lost | duplicates | pending at end | p50 ms | p99 ms | max ms | sub event-loop delay p99 / max ms |",
+  );
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const mode of ["plexus", "pack", "raw"] as const) {
     const x = await run(mode, rate * rateSeconds, rate);
-    console.log(`| ${label(mode)} | ${x.sent} | ${x.sub.received} | ${x.sent - x.sub.received} | ${x.sub.duplicates} | ${x.sub.pendingAtEnd} | ${fmt(x.sub.p50, 2)} | ${fmt(x.sub.p99, 2)} | ${fmt(x.sub.max, 2)} | ${fmt(x.sub.loopP99, 1)} / ${fmt(x.sub.loopMax, 1)} |`);
+    console.log(
+      `| ${label(mode)} | ${x.sent} | ${x.sub.received} | ${x.sent - x.sub.received} | ${x.sub.duplicates} | ${x.sub.pendingAtEnd} | ${fmt(x.sub.p50, 2)} | ${fmt(x.sub.p99, 2)} | ${fmt(x.sub.max, 2)} | ${fmt(x.sub.loopP99, 1)} / ${fmt(x.sub.loopMax, 1)} |`,
+    );
   }
 }
 

@@ -42,7 +42,8 @@ function next<T>(child: ChildProcess, accept: (message: unknown) => boolean = ()
       child.off("exit", onExit);
       resolve(message as T);
     };
-    const onExit = (code: number | null): void => reject(new Error(`bench child ${child.spawnargs.slice(-4).join(" ")} exited with ${code}`));
+    const onExit = (code: number | null): void =>
+      reject(new Error(`bench child ${child.spawnargs.slice(-4).join(" ")} exited with ${code}`));
     child.on("message", onMessage);
     child.once("exit", onExit);
   });
@@ -73,7 +74,8 @@ async function run(flavour: Flavour, command: GoCommand): Promise<SubscriberRepo
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-const fmt = (value: number, digits = 0): string => value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (value: number, digits = 0): string =>
+  value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
   console.log(`# zmq transport bench: ${ROUNDS} rounds × ${fmt(MESSAGES)} messages; latency at ${fmt(RATE)} msg/s for ${SECONDS} s\n`);
@@ -91,12 +93,22 @@ async function main(): Promise<void> {
 
   const rates = new Map(FLAVOURS.map((f) => [f, median(throughput[f].map((r) => r.rate))]));
   const rawRate = rates.get("raw") ?? Number.NaN;
-  const cell = (f: Flavour, value: string, ratio?: number): string => (ratio === undefined || f === "raw" ? value : `${value} (${fmt(ratio, 2)}×)`);
+  const cell = (f: Flavour, value: string, ratio?: number): string =>
+    ratio === undefined || f === "raw" ? value : `${value} (${fmt(ratio, 2)}×)`;
   console.log(`| measure | ${FLAVOURS.map((f) => (f === "raw" ? "raw zeromq.js (baseline)" : f)).join(" | ")} |`);
   console.log(`|---|${FLAVOURS.map(() => "---:").join("|")}|`);
-  console.log(`| throughput, median msg/s delivered (ratio to baseline) | ${FLAVOURS.map((f) => cell(f, fmt(rates.get(f) ?? Number.NaN), (rates.get(f) ?? Number.NaN) / rawRate)).join(" | ")} |`);
-  console.log(`| throughput, median lost of ${fmt(MESSAGES)} | ${FLAVOURS.map((f) => fmt(median(throughput[f].map((r) => r.lost)))).join(" | ")} |`);
-  console.log(`| ${fmt(RATE)} msg/s × ${SECONDS} s: lost | ${FLAVOURS.map((f) => { const r = latency.get(f); return r === undefined ? "-" : `${fmt(r.sent - r.received)} of ${fmt(r.sent)}`; }).join(" | ")} |`);
+  console.log(
+    `| throughput, median msg/s delivered (ratio to baseline) | ${FLAVOURS.map((f) => cell(f, fmt(rates.get(f) ?? Number.NaN), (rates.get(f) ?? Number.NaN) / rawRate)).join(" | ")} |`,
+  );
+  console.log(
+    `| throughput, median lost of ${fmt(MESSAGES)} | ${FLAVOURS.map((f) => fmt(median(throughput[f].map((r) => r.lost)))).join(" | ")} |`,
+  );
+  console.log(
+    `| ${fmt(RATE)} msg/s × ${SECONDS} s: lost | ${FLAVOURS.map((f) => {
+      const r = latency.get(f);
+      return r === undefined ? "-" : `${fmt(r.sent - r.received)} of ${fmt(r.sent)}`;
+    }).join(" | ")} |`,
+  );
   const rawLatency = latency.get("raw")?.latencyMs;
   for (const key of ["p50", "p99", "max"] as const) {
     const values = FLAVOURS.map((f) => {
@@ -105,7 +117,9 @@ async function main(): Promise<void> {
     });
     console.log(`| ${fmt(RATE)} msg/s: latency ${key} ms | ${values.join(" | ")} |`);
   }
-  console.log(`\nTargets: throughput ≥ 2× baseline; at ${fmt(RATE)} msg/s zero loss and p99 ≤ 5 ms. Raw loss is libzmq's silent HWM drop (default sockets).`);
+  console.log(
+    `\nTargets: throughput ≥ 2× baseline; at ${fmt(RATE)} msg/s zero loss and p99 ≤ 5 ms. Raw loss is libzmq's silent HWM drop (default sockets).`,
+  );
 }
 
 main().then(

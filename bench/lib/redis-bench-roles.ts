@@ -6,10 +6,10 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Redis } from "ioredis";
-import type { RedisTransportConfig } from "../../src/runtime/config-types.js";
-import { silentLogger } from "../../src/runtime/logger.js";
+import type { RedisTransportConfig } from "../../src/transports/transport-config.js";
+import { silentLogger } from "../../src/common/logger.js";
 import { createEnvelope, type Envelope } from "../../src/transports/envelope.js";
-import { RedisTransport } from "../../src/transports/redis-transport.js";
+import { RedisTransport } from "../../src/transports/redis/transport.js";
 
 export type BenchMode = "raw" | "plexus" | "pack";
 
@@ -52,7 +52,19 @@ export function now(): number {
 
 export function benchConfig(args: RoleArgs): RedisTransportConfig {
   const pack = args.mode === "pack" ? args.pack : 1;
-  return { kind: "redis", url: args.url, prefix: args.prefix, layout: "events", maxLen: Math.max(1_000_000, args.count * 2), claimIdleMs: 30_000, maxDeliveries: 5, blockMs: 1_000, batch: args.batch, dedupeWindow: 10_000, pack };
+  return {
+    kind: "redis",
+    url: args.url,
+    prefix: args.prefix,
+    layout: "events",
+    maxLen: Math.max(1_000_000, args.count * 2),
+    claimIdleMs: 30_000,
+    maxDeliveries: 5,
+    blockMs: 1_000,
+    batch: args.batch,
+    dedupeWindow: 10_000,
+    pack,
+  };
 }
 
 function payload(seq: number): { seq: number; sentAt: number; note: string } {
@@ -133,9 +145,14 @@ export async function runSubscriber(args: RoleArgs, ready: () => void): Promise<
   if (args.mode !== "raw") {
     const transport = new RedisTransport(benchConfig(args), { log: silentLogger(), source: "bench" });
     await transport.connect();
-    await transport.subscribe({ pattern: "bench.>", group: GROUP, subscriber: "bench-sub" }, (e) => record(e.payload as { seq: number; sentAt: number }));
+    await transport.subscribe({ pattern: "bench.>", group: GROUP, subscriber: "bench-sub" }, (e) =>
+      record(e.payload as { seq: number; sentAt: number }),
+    );
     ready();
-    await waitUntil(() => received >= args.count, () => lastAt);
+    await waitUntil(
+      () => received >= args.count,
+      () => lastAt,
+    );
     finish = () => transport.close();
   } else {
     const reader = new Redis(args.url);
@@ -144,7 +161,18 @@ export async function runSubscriber(args: RoleArgs, ready: () => void): Promise<
     let stop = false;
     const loop = (async () => {
       while (!stop && received < args.count) {
-        const reply = (await reader.xreadgroup("GROUP", GROUP, "raw-sub", "COUNT", args.batch, "BLOCK", 1_000, "STREAMS", stream, ">")) as Array<[string, Array<[string, string[]]>]> | null;
+        const reply = (await reader.xreadgroup(
+          "GROUP",
+          GROUP,
+          "raw-sub",
+          "COUNT",
+          args.batch,
+          "BLOCK",
+          1_000,
+          "STREAMS",
+          stream,
+          ">",
+        )) as Array<[string, Array<[string, string[]]>]> | null;
         if (!reply) continue;
         for (const [, entries] of reply) {
           const ids: string[] = [];
@@ -158,7 +186,10 @@ export async function runSubscriber(args: RoleArgs, ready: () => void): Promise<
         }
       }
     })();
-    await waitUntil(() => received >= args.count, () => lastAt);
+    await waitUntil(
+      () => received >= args.count,
+      () => lastAt,
+    );
     stop = true;
     finish = async () => {
       await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, 1_500))]);
@@ -179,7 +210,18 @@ export async function runSubscriber(args: RoleArgs, ready: () => void): Promise<
   loopDelay.disable();
   const loopP99 = loopDelay.percentile(99) / 1e6;
   const loopMax = loopDelay.max / 1e6;
-  return { received, duplicates, firstAt, lastAt, p50: pct(0.5), p99: pct(0.99), max: sorted[sorted.length - 1] ?? 0, pendingAtEnd, loopP99, loopMax };
+  return {
+    received,
+    duplicates,
+    firstAt,
+    lastAt,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    max: sorted[sorted.length - 1] ?? 0,
+    pendingAtEnd,
+    loopP99,
+    loopMax,
+  };
 }
 
 async function waitUntil(done: () => boolean, lastAt: () => number): Promise<void> {

@@ -14,9 +14,9 @@
 import { performance } from "node:perf_hooks";
 import { Publisher, Subscriber, XPublisher, XSubscriber } from "zeromq";
 import { XsubXpubForwarder } from "../../src/actors/proxy/xsub-xpub-forwarder.js";
-import { silentLogger } from "../../src/runtime/logger.js";
+import { silentLogger } from "../../src/common/logger.js";
 import { createEnvelope, type Envelope } from "../../src/transports/envelope.js";
-import { ZmqTransport } from "../../src/transports/zmq-transport.js";
+import { ZmqTransport } from "../../src/transports/zmq/transport.js";
 
 export interface SubscriberReport {
   received: number;
@@ -88,7 +88,8 @@ class Tally {
     return {
       received: this.received,
       elapsedMs: this.last - this.first,
-      latencyMs: sorted.length > 0 ? { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: percentile(sorted, 1) } : undefined,
+      latencyMs:
+        sorted.length > 0 ? { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: percentile(sorted, 1) } : undefined,
     };
   }
 }
@@ -106,7 +107,10 @@ async function subRole(xpub: string, expected: number): Promise<void> {
     idle = setTimeout(finish, 2_000);
   };
   if (flavour !== "raw") {
-    const transport = new ZmqTransport({ kind: "zmq", xsub: args[2] ?? "", xpub, noDrop: true, sendHighWaterMark: 10_000, receiveHighWaterMark: 10_000 }, { log: silentLogger(), source: "bench-sub" });
+    const transport = new ZmqTransport(
+      { kind: "zmq", xsub: args[2] ?? "", xpub, noDrop: true, sendHighWaterMark: 10_000, receiveHighWaterMark: 10_000 },
+      { log: silentLogger(), source: "bench-sub" },
+    );
     await transport.connect();
     await transport.subscribe({ pattern: "bench.>", subscriber: "bench" }, (envelope: Envelope) => {
       if (tally.warm) touch();

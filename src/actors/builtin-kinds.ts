@@ -1,6 +1,6 @@
 import type { AnyActorDefinition } from "../runtime/actor-definition.js";
-import { heartbeatActor } from "./heartbeat/heartbeat-actor.js";
-import { proxyActor } from "./proxy/proxy-actor.js";
+import { heartbeatActor } from "./heartbeat/actor.js";
+import { proxyActor } from "./proxy/actor.js";
 
 /** The actor kinds every runtime knows without being told (a kind you register with the same name replaces one). */
 export const builtinKinds: readonly AnyActorDefinition[] = [heartbeatActor, proxyActor];

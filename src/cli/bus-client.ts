@@ -5,9 +5,9 @@ import { ExitCode } from "./exit-codes.js";
 import { OpsClient, type StreamEnd } from "./ops-client.js";
 
 /**
- * What `plexus pub` / `plexus sub` need from a bus. Today the only implementation goes through a
- * running runtime's ops server; a client talking to the config's transport directly (zmq, redis)
- * plugs in through {@link directClientFactories} without changing the commands.
+ * What `plexus pub` / `plexus sub` need from a bus: either a running runtime's ops server, or a
+ * client that talks to the config's transport directly (zmq, redis; see
+ * {@link directClientFactories}). The commands do not know which one they have.
  */
 export interface CliBusClient {
   /** Where messages go, for messages to the user. */
@@ -15,12 +15,16 @@ export interface CliBusClient {
   /** Publishes one message; resolves with the envelope id. */
   publish(topic: string, payload: unknown, headers?: Record<string, string>): Promise<string>;
   /** Streams messages matching `pattern` until `signal` aborts or the other side ends. */
-  subscribe(pattern: string, options: { group?: string; signal: AbortSignal; onReady?: () => void }, onEnvelope: (envelope: Envelope) => void): Promise<StreamEnd>;
+  subscribe(
+    pattern: string,
+    options: { group?: string; signal: AbortSignal; onReady?: () => void },
+    onEnvelope: (envelope: Envelope) => void,
+  ): Promise<StreamEnd>;
   /** Flushes and releases connections (direct clients); absent for stateless HTTP clients. */
   close?(): Promise<void>;
 }
 
-/** Builds a client that speaks the config's transport itself (issue 3: zmq, redis). */
+/** Builds a client that speaks the config's transport itself (zmq, redis). */
 export type DirectClientFactory = (endpoint: ConfigEndpoint, env: NodeJS.ProcessEnv, cwd: string) => CliBusClient;
 
 /**
@@ -39,8 +43,8 @@ export interface BusClientOptions {
 
 /**
  * Chooses how to reach the bus: `--url` → that ops server; `-c FILE` → the config's transport
- * (memory: the runtime's ops server from `runtime.ops`; other kinds: a direct client once one
- * exists); neither → the default ops URL.
+ * (memory: the runtime's ops server from `runtime.ops`; zmq and redis: a direct client);
+ * neither → the default ops URL.
  */
 export function resolveBusClient(options: BusClientOptions): CliBusClient {
   const token = options.token ?? options.env.PLEXUS_TOKEN;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { interpolateEnv } from "../runtime/env-interpolation.js";
+import { interpolateEnv } from "../runtime/config/env-interpolation.js";
 import { CliError } from "./cli-error.js";
 import { ExitCode } from "./exit-codes.js";
 
@@ -82,9 +82,13 @@ export function readConfigEndpoint(file: string, env: NodeJS.ProcessEnv): Config
   const host = connectableHost(text(ops.host) ?? "127.0.0.1");
   const portText = text(ops.port) ?? "8001";
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`config ${file}: runtime.ops.port ${JSON.stringify(portText)} is not a port number`, ExitCode.config);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`config ${file}: runtime.ops.port ${JSON.stringify(portText)} is not a port number`, ExitCode.config);
   if (port === 0) {
-    throw new CliError(`config ${file} uses an ephemeral ops port (runtime.ops.port: 0): the runtime logs the bound URL at start; pass it with --url`, ExitCode.usage);
+    throw new CliError(
+      `config ${file} uses an ephemeral ops port (runtime.ops.port: 0): the runtime logs the bound URL at start; pass it with --url`,
+      ExitCode.usage,
+    );
   }
   const token = text(ops.token);
   return { file, opsUrl: `http://${host}:${port}`, ...(token ? { token } : {}), transportKind: text(transport.kind) ?? "memory" };

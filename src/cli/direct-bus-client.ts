@@ -3,7 +3,7 @@ import { CliError } from "./cli-error.js";
 import type { ConfigEndpoint } from "./config-file.js";
 import { ExitCode } from "./exit-codes.js";
 import type { StreamEnd } from "./ops-client.js";
-import type { DirectBus } from "../transports/direct-client.js";
+import type { DirectBus } from "../runtime/direct-bus.js";
 
 /**
  * `plexus pub -c FILE` / `plexus sub -c FILE` on network transports: open the config's transport
@@ -15,16 +15,19 @@ function directBusClient(endpoint: ConfigEndpoint, env: NodeJS.ProcessEnv, cwd: 
   const open = () => {
     opening ??= (async () => {
       const [{ loadConfig }, { openDirectBus }, { createLogger }] = await Promise.all([
-        import("../runtime/config-loader.js"),
-        import("../transports/direct-client.js"),
-        import("../runtime/logger.js"),
+        import("../runtime/config/load-config.js"),
+        import("../runtime/direct-bus.js"),
+        import("../common/logger.js"),
       ]);
       const config = await loadConfig(endpoint.file, { kinds: new Map(), acceptUnknownKinds: true, env, cwd });
       const log = createLogger({ name: "plexus", level: env.PLEXUS_LOG_LEVEL ?? "warn" });
       try {
         return await openDirectBus(config, { log });
       } catch (error) {
-        throw new CliError(`cannot reach the ${endpoint.transportKind} transport of ${endpoint.file}: ${(error as Error).message} (try: plexus doctor -c ${endpoint.file})`, ExitCode.failure);
+        throw new CliError(
+          `cannot reach the ${endpoint.transportKind} transport of ${endpoint.file}: ${(error as Error).message} (try: plexus doctor -c ${endpoint.file})`,
+          ExitCode.failure,
+        );
       }
     })();
     return opening;

@@ -33,7 +33,10 @@ Exit codes: 0 ok, 1 prerequisites (config, transport unreachable), 2 round trip,
 /** Runs the checks, prints the report; returns the exit code. */
 export async function runDoctorCommand(options: DoctorCommandOptions, io: CliIo): Promise<number> {
   const configPath = resolveConfigPath(options.config, io.cwd);
-  const [{ runDoctor, formatDoctorReport }, { createLogger }] = await Promise.all([import("../doctor/run-doctor.js"), import("../runtime/logger.js")]);
+  const [{ runDoctor, formatDoctorReport }, { createLogger }] = await Promise.all([
+    import("../doctor/run-doctor.js"),
+    import("../common/logger.js"),
+  ]);
   const log = createLogger({ name: "plexus", level: io.env.PLEXUS_LOG_LEVEL ?? "error" });
   const { results, exitCode } = await runDoctor({ configPath, log, env: io.env, cwd: io.cwd });
   await writeOut(io.stdout, `${formatDoctorReport(results, exitCode)}\n`);

@@ -46,11 +46,18 @@ export class OpsClient {
   /** POST /publish; resolves with the envelope id. */
   async publish(topic: string, payload: unknown, headers?: Record<string, string>): Promise<string> {
     const body = JSON.stringify({ topic, payload, source: "cli", ...(headers && Object.keys(headers).length > 0 ? { headers } : {}) });
-    const response = await this.fetch("/publish", { method: "POST", body, headers: { "content-type": "application/json", ...this.authorization() } });
+    const response = await this.fetch("/publish", {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", ...this.authorization() },
+    });
     const reply = (await readJson(response, "POST /publish")) as { id?: string; error?: string };
     if (response.status === 202 && typeof reply.id === "string") return reply.id;
     if (response.status === 401) throw new CliError(`publish to ${topic} refused by ${this.base}: ${reply.error ?? "unauthorized"}`);
-    throw new CliError(`publish to ${topic} failed (HTTP ${response.status}): ${reply.error ?? JSON.stringify(reply)}`, response.status === 400 || response.status === 413 ? ExitCode.dataError : ExitCode.failure);
+    throw new CliError(
+      `publish to ${topic} failed (HTTP ${response.status}): ${reply.error ?? JSON.stringify(reply)}`,
+      response.status === 400 || response.status === 413 ? ExitCode.dataError : ExitCode.failure,
+    );
   }
 
   /**
@@ -58,7 +65,11 @@ export class OpsClient {
    * subscription; `onEnvelope` once per message. Resolves when `signal` aborts or the server ends
    * the stream.
    */
-  async subscribe(pattern: string, options: { group?: string; signal: AbortSignal; onReady?: () => void }, onEnvelope: (envelope: Envelope) => void): Promise<StreamEnd> {
+  async subscribe(
+    pattern: string,
+    options: { group?: string; signal: AbortSignal; onReady?: () => void },
+    onEnvelope: (envelope: Envelope) => void,
+  ): Promise<StreamEnd> {
     const query = new URLSearchParams({ pattern, ...(options.group ? { group: options.group } : {}) });
     let response: Response;
     try {
@@ -69,7 +80,10 @@ export class OpsClient {
     }
     if (response.status !== 200 || !response.body) {
       const reply = (await readJson(response, "GET /subscribe")) as { error?: string };
-      throw new CliError(`subscribe to ${pattern} failed (HTTP ${response.status}): ${reply.error ?? JSON.stringify(reply)}`, response.status === 400 ? ExitCode.usage : ExitCode.failure);
+      throw new CliError(
+        `subscribe to ${pattern} failed (HTTP ${response.status}): ${reply.error ?? JSON.stringify(reply)}`,
+        response.status === 400 ? ExitCode.usage : ExitCode.failure,
+      );
     }
     let ready = false;
     const parser = new SseParser(
@@ -105,7 +119,9 @@ export class OpsClient {
       if (init.signal?.aborted) throw error;
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (error as Error).message;
-      throw new CliError(`cannot reach the plexus ops server at ${this.base} (${why}): is the runtime running? Pass --url http://HOST:PORT or -c FILE`);
+      throw new CliError(
+        `cannot reach the plexus ops server at ${this.base} (${why}): is the runtime running? Pass --url http://HOST:PORT or -c FILE`,
+      );
     }
   }
 }
@@ -115,6 +131,8 @@ async function readJson(response: Response, what: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new CliError(`${what}: the server answered HTTP ${response.status} with non-JSON (${text.slice(0, 120)}); is --url pointing at a plexus ops server?`);
+    throw new CliError(
+      `${what}: the server answered HTTP ${response.status} with non-JSON (${text.slice(0, 120)}); is --url pointing at a plexus ops server?`,
+    );
   }
 }

@@ -66,7 +66,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`plexus: ${error.message}\n`);
       return error.exitCode;
     }
-    io.stderr.write(`plexus: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr.write(
+      `plexus: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return ExitCode.runtimeFailed;
   }
   return code;

@@ -24,7 +24,10 @@ export function registerPubCommand(program: Command, io: CliIo, setExit: (code: 
     .argument("<topic>", "topic to publish on, e.g. orders.created")
     .argument("<json>", "the payload: inline JSON, @FILE (one JSON document), or - (stdin, one JSON per line)")
     .option("--url <url>", "ops server of the runtime (default http://127.0.0.1:8001, or the -c config's runtime.ops)")
-    .option("-c, --config <file>", "reach the bus described by this config (memory: via its runtime's ops server; zmq/redis: directly, no runtime needed)")
+    .option(
+      "-c, --config <file>",
+      "reach the bus described by this config (memory: via its runtime's ops server; zmq/redis: directly, no runtime needed)",
+    )
     .option("--count <n>", "publish each payload N times", positiveInteger, 1)
     .option("--header <key=value>", "add a header (repeatable)", collectHeader)
     .option("--token <token>", "bearer token for the ops server (default: env PLEXUS_TOKEN, or the config's runtime.ops.token)")
@@ -96,6 +99,9 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new CliError(`${what} is not JSON (${(error as Error).message}); quote it for the shell, e.g. '{"a": 1}', or use @FILE or -`, ExitCode.dataError);
+    throw new CliError(
+      `${what} is not JSON (${(error as Error).message}); quote it for the shell, e.g. '{"a": 1}', or use @FILE or -`,
+      ExitCode.dataError,
+    );
   }
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { ActorTreeNode } from "../runtime/lifecycle-types.js";
-import type { HealthBody } from "../runtime/ops-health.js";
+import type { HealthBody } from "../runtime/ops/health.js";
 import { groupsOf } from "../transports/transport-metrics.js";
 import { writeOut, type CliIo } from "./cli-io.js";
 import { DEFAULT_OPS_URL, readConfigEndpoint, resolveConfigPath } from "./config-file.js";
@@ -36,7 +36,9 @@ Exit codes: 0 running, 1 unreachable, 2 reachable but not healthy (stopping or f
 
 /** Prints the tree; returns the exit code. */
 export async function runStatus(options: StatusOptions, io: CliIo): Promise<number> {
-  const url = options.url ?? (options.config !== undefined ? readConfigEndpoint(resolveConfigPath(options.config, io.cwd), io.env).opsUrl : DEFAULT_OPS_URL);
+  const url =
+    options.url ??
+    (options.config !== undefined ? readConfigEndpoint(resolveConfigPath(options.config, io.cwd), io.env).opsUrl : DEFAULT_OPS_URL);
   const client = new OpsClient(url);
   const [health, tree] = await Promise.all([client.getJson<HealthBody>("/health"), client.getJson<ActorTreeNode>("/actors")]);
   if (options.json) {
@@ -58,7 +60,16 @@ export function formatTree(root: ActorTreeNode): string {
   };
   visit(root, 0);
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  ").trimEnd()).join("\n") + "\n";
+  return (
+    rows
+      .map((row) =>
+        row
+          .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!)))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }
 
 /** Error messages can span lines (stack-like causes); a table row cannot. */
@@ -94,7 +105,15 @@ export function formatTransport(health: HealthBody): string {
       rows.push([group, cell("lag"), cell("pending"), cell("delivered"), cell("acked"), cell("reclaimed"), cell("deadLettered")]);
     }
     const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-    lines.push(...rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()}`));
+    lines.push(
+      ...rows.map(
+        (row) =>
+          `  ${row
+            .map((cell, column) => cell.padEnd(widths[column]!))
+            .join("  ")
+            .trimEnd()}`,
+      ),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -15,13 +15,21 @@ export interface SubOptions {
 }
 
 /** Registers `plexus sub`. */
-export function registerSubCommand(program: Command, io: CliIo, setExit: (code: number) => void, stopOnSignals: () => { signal: AbortSignal; dispose: () => void }): void {
+export function registerSubCommand(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+  stopOnSignals: () => { signal: AbortSignal; dispose: () => void },
+): void {
   program
     .command("sub")
     .description("print messages matching a topic pattern as JSON lines (one envelope per line) on stdout")
     .argument("<pattern>", 'topic pattern: "*" matches one segment, ">" the rest, e.g. orders.* or telemetry.>')
     .option("--url <url>", "ops server of the runtime (default http://127.0.0.1:8001, or the -c config's runtime.ops)")
-    .option("-c, --config <file>", "reach the bus described by this config (memory: via its runtime's ops server; zmq/redis: directly, no runtime needed)")
+    .option(
+      "-c, --config <file>",
+      "reach the bus described by this config (memory: via its runtime's ops server; zmq/redis: directly, no runtime needed)",
+    )
     .option("--json", "one envelope per line as JSON (the default output; accepted for scripts that ask for it)")
     .option("--group <name>", "queue group: subscribers sharing a group split the messages")
     .option("--count <n>", "exit after N messages", positiveInteger)
@@ -76,7 +84,8 @@ export async function runSub(pattern: string, options: SubOptions, io: CliIo, st
       {
         ...(options.group === undefined ? {} : { group: options.group }),
         signal: controller.signal,
-        onReady: () => io.stderr.write(`subscribed to ${pattern}${options.group ? ` (group ${options.group})` : ""} via ${client.description}\n`),
+        onReady: () =>
+          io.stderr.write(`subscribed to ${pattern}${options.group ? ` (group ${options.group})` : ""} via ${client.description}\n`),
       },
       (envelope) => {
         if (why !== undefined) return;

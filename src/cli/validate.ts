@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import type { ChildSpec, PlexusConfig } from "../runtime/config-types.js";
+import type { ChildSpec } from "../runtime/supervision/child-spec.js";
+import type { PlexusConfig } from "../runtime/config/plexus-config.js";
 import { writeOut, type CliIo } from "./cli-io.js";
 import { DEFAULT_CONFIG, resolveConfigPath } from "./config-file.js";
 import { ExitCode } from "./exit-codes.js";
@@ -32,9 +33,9 @@ export async function runValidate(options: ValidateOptions, io: CliIo): Promise<
   const file = resolveConfigPath(options.config, io.cwd);
   // Loaded on demand: the client commands (pub, sub, status) should not pay for the runtime's imports.
   const [{ loadConfig }, { builtinKinds }, { compileContracts }] = await Promise.all([
-    import("../runtime/config-loader.js"),
+    import("../runtime/config/load-config.js"),
     import("../actors/builtin-kinds.js"),
-    import("../transports/contracts.js"),
+    import("../transports/bus/contracts.js"),
   ]);
   let config: PlexusConfig;
   try {
@@ -47,7 +48,9 @@ export async function runValidate(options: ValidateOptions, io: CliIo): Promise<
     const { contracts, problems } = await compileContracts(config.contracts.dir);
     if (problems.length > 0) {
       const lines = problems.map((problem) => `  ${problem.schemaFile}: ${problem.message}`);
-      io.stderr.write(`invalid contracts for ${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${lines.join("\n")}\n`);
+      io.stderr.write(
+        `invalid contracts for ${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${lines.join("\n")}\n`,
+      );
       return ExitCode.failure;
     }
     await writeOut(io.stdout, `ok: ${file} (${countActors(config.children)} actors, ${contracts.length} contracts)\n`);

@@ -1,8 +1,8 @@
 import type { AnyActorDefinition } from "../runtime/actor-definition.js";
-import { loadConfig } from "../runtime/config-loader.js";
-import type { PlexusConfig } from "../runtime/config-types.js";
-import { toError } from "../runtime/errors.js";
-import { DoctorExitCode, failed, passed, type DoctorCheckResult } from "./doctor-check.js";
+import { loadConfig } from "../runtime/config/load-config.js";
+import type { PlexusConfig } from "../runtime/config/plexus-config.js";
+import { toError } from "../common/errors.js";
+import { DoctorExitCode, failed, passed, type DoctorCheckResult } from "./check-result.js";
 
 const NAME = "config";
 
@@ -28,7 +28,11 @@ export async function checkConfig(options: ConfigCheckOptions): Promise<{ result
       ...(options.cwd ? { cwd: options.cwd } : {}),
     });
     const where = config.source ?? label;
-    const result = passed(NAME, `${where} loads (transport ${config.transport.kind}, ${config.children.length} top-level children)`, DoctorExitCode.prerequisites);
+    const result = passed(
+      NAME,
+      `${where} loads (transport ${config.transport.kind}, ${config.children.length} top-level children)`,
+      DoctorExitCode.prerequisites,
+    );
     return { result, config };
   } catch (error) {
     const fix = `fix the problems listed above in ${label}, then run plexus validate -c ${label}`;

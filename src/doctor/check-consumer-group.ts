@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import type { TransportConfig } from "../runtime/config-types.js";
-import { toError } from "../runtime/errors.js";
-import { redactUrl } from "../transports/redis-connection.js";
-import { closeDoctorRedis, openDoctorRedis, redisFix } from "./doctor-redis.js";
-import { DoctorExitCode, failed, passed, skipped, type DoctorCheckResult } from "./doctor-check.js";
+import type { TransportConfig } from "../transports/transport-config.js";
+import { toError } from "../common/errors.js";
+import { redactUrl } from "../common/redact-url.js";
+import { closeDoctorRedis, openDoctorRedis, redisFix } from "./redis-client.js";
+import { DoctorExitCode, failed, passed, skipped, type DoctorCheckResult } from "./check-result.js";
 
 const NAME = "consumer group";
 
@@ -18,7 +18,11 @@ const MIN_REDIS_VERSION: readonly [number, number] = [6, 2];
  */
 export async function checkConsumerGroup(transport: TransportConfig): Promise<DoctorCheckResult> {
   if (transport.kind !== "redis") {
-    return skipped(NAME, `${transport.kind} transport: queue groups live inside one process, there is nothing to create`, DoctorExitCode.consumerGroup);
+    return skipped(
+      NAME,
+      `${transport.kind} transport: queue groups live inside one process, there is nothing to create`,
+      DoctorExitCode.consumerGroup,
+    );
   }
   const stream = `${transport.prefix}:doctor:${randomBytes(6).toString("hex")}`;
   const group = "plexus-doctor";
@@ -27,7 +31,12 @@ export async function checkConsumerGroup(transport: TransportConfig): Promise<Do
     client = await openDoctorRedis(transport.url);
   } catch (error) {
     const message = toError(error).message;
-    return failed(NAME, `cannot connect to ${redactUrl(transport.url)}: ${message}`, redisFix(transport.url, message), DoctorExitCode.consumerGroup);
+    return failed(
+      NAME,
+      `cannot connect to ${redactUrl(transport.url)}: ${message}`,
+      redisFix(transport.url, message),
+      DoctorExitCode.consumerGroup,
+    );
   }
   let step = "INFO server";
   try {
@@ -47,7 +56,12 @@ export async function checkConsumerGroup(transport: TransportConfig): Promise<Do
     step = `XREADGROUP GROUP ${group} on ${stream}`;
     const read = (await client.xreadgroup("GROUP", group, "doctor", "COUNT", 1, "STREAMS", stream, ">")) as unknown[] | null;
     if (!Array.isArray(read) || read.length === 0) {
-      return failed(NAME, `group ${group} on ${stream} was created but reading it returned nothing`, "check for a Redis proxy or module rewriting stream commands", DoctorExitCode.consumerGroup);
+      return failed(
+        NAME,
+        `group ${group} on ${stream} was created but reading it returned nothing`,
+        "check for a Redis proxy or module rewriting stream commands",
+        DoctorExitCode.consumerGroup,
+      );
     }
     step = `XGROUP DESTROY ${stream} ${group}`;
     await client.xgroup("DESTROY", stream, group);
@@ -55,7 +69,12 @@ export async function checkConsumerGroup(transport: TransportConfig): Promise<Do
     return passed(NAME, `${shownVersion}created, read and destroyed group ${group} on ${stream}`, DoctorExitCode.consumerGroup);
   } catch (error) {
     const message = toError(error).message;
-    return failed(NAME, `${step} failed on ${redactUrl(transport.url)}: ${message}`, redisFix(transport.url, message), DoctorExitCode.consumerGroup);
+    return failed(
+      NAME,
+      `${step} failed on ${redactUrl(transport.url)}: ${message}`,
+      redisFix(transport.url, message),
+      DoctorExitCode.consumerGroup,
+    );
   } finally {
     await client.del(stream).catch(() => undefined);
     await closeDoctorRedis(client);

@@ -1,7 +1,7 @@
-import type { ContractsConfig } from "../runtime/config-types.js";
-import { toError } from "../runtime/errors.js";
-import { compileContracts } from "../transports/contracts.js";
-import { DoctorExitCode, failed, passed, skipped, type DoctorCheckResult } from "./doctor-check.js";
+import type { ContractsConfig } from "../transports/bus/bus-config.js";
+import { toError } from "../common/errors.js";
+import { compileContracts } from "../transports/bus/contracts.js";
+import { DoctorExitCode, failed, passed, skipped, type DoctorCheckResult } from "./check-result.js";
 
 const NAME = "contracts";
 
@@ -12,16 +12,25 @@ export async function checkContracts(contracts: ContractsConfig | undefined): Pr
     const { contracts: compiled, problems } = await compileContracts(contracts.dir);
     if (problems.length === 0) {
       const topics = compiled.reduce((count, contract) => count + contract.patterns.length, 0);
-      return passed(NAME, `${compiled.length} contract(s) in ${contracts.dir} compile (${topics} topic pattern(s), mode ${contracts.mode})`, DoctorExitCode.contracts);
+      return passed(
+        NAME,
+        `${compiled.length} contract(s) in ${contracts.dir} compile (${topics} topic pattern(s), mode ${contracts.mode})`,
+        DoctorExitCode.contracts,
+      );
     }
     const list = problems.map((problem) => `${problem.schemaFile}: ${problem.message}`).join("\n");
     return failed(
       NAME,
       `${problems.length} contract problem(s) in ${contracts.dir}:\n${list}`,
-      "fix each schema named above (JSON Schema draft 2020-12 with an \"x-topic\" pattern), then rerun plexus doctor",
+      'fix each schema named above (JSON Schema draft 2020-12 with an "x-topic" pattern), then rerun plexus doctor',
       DoctorExitCode.contracts,
     );
   } catch (error) {
-    return failed(NAME, `compiling ${contracts.dir} failed: ${toError(error).message}`, `check that ${contracts.dir} is readable`, DoctorExitCode.contracts);
+    return failed(
+      NAME,
+      `compiling ${contracts.dir} failed: ${toError(error).message}`,
+      `check that ${contracts.dir} is readable`,
+      DoctorExitCode.contracts,
+    );
   }
 }

@@ -1,6 +1,6 @@
-import type { OpsConfig } from "../runtime/config-types.js";
-import { toError } from "../runtime/errors.js";
-import { DoctorExitCode, failed, passed, skipped, warned, type DoctorCheckResult } from "./doctor-check.js";
+import type { OpsConfig } from "../runtime/ops/ops-config.js";
+import { toError } from "../common/errors.js";
+import { DoctorExitCode, failed, passed, skipped, warned, type DoctorCheckResult } from "./check-result.js";
 
 const NAME = "ops health";
 const HEALTH_TIMEOUT_MS = 2_000;
@@ -17,7 +17,8 @@ const HEALTH_TIMEOUT_MS = 2_000;
  */
 export async function checkOpsHealth(ops: OpsConfig, configLabel: string): Promise<DoctorCheckResult> {
   if (!ops.enabled) return skipped(NAME, "runtime.ops is disabled in the config", 0);
-  if (ops.port === 0) return skipped(NAME, "runtime.ops.port is 0 (ephemeral): the port of a running runtime cannot be known from the config", 0);
+  if (ops.port === 0)
+    return skipped(NAME, "runtime.ops.port is 0 (ephemeral): the port of a running runtime cannot be known from the config", 0);
   const url = `http://${urlHost(ops.host)}:${ops.port}/health`;
   let response: Response;
   try {
@@ -27,7 +28,12 @@ export async function checkOpsHealth(ops: OpsConfig, configLabel: string): Promi
     });
   } catch (error) {
     const cause = (toError(error) as Error & { cause?: { code?: string } }).cause?.code ?? toError(error).message;
-    return warned(NAME, `no runtime answers at ${url} (${cause}); fine if it is not meant to run yet`, `start it with plexus start -c ${configLabel}`, 0);
+    return warned(
+      NAME,
+      `no runtime answers at ${url} (${cause}); fine if it is not meant to run yet`,
+      `start it with plexus start -c ${configLabel}`,
+      0,
+    );
   }
   const body = await readJson(response);
   const state = typeof body?.state === "string" ? body.state : undefined;
@@ -45,7 +51,12 @@ export async function checkOpsHealth(ops: OpsConfig, configLabel: string): Promi
     return passed(NAME, `${name} at ${url} is ${state}${actors}`, 0);
   }
   const reason = typeof body?.reason === "string" ? `: ${body.reason}` : "";
-  return warned(NAME, `${name} at ${url} answers but is unhealthy (${state}${reason})`, `inspect it with plexus status --url http://${urlHost(ops.host)}:${ops.port} and its logs`, 0);
+  return warned(
+    NAME,
+    `${name} at ${url} answers but is unhealthy (${state}${reason})`,
+    `inspect it with plexus status --url http://${urlHost(ops.host)}:${ops.port} and its logs`,
+    0,
+  );
 }
 
 /** 0.0.0.0 and :: listen everywhere; they are reached on loopback. IPv6 literals need brackets. */

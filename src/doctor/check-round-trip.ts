@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
-import type { PlexusConfig } from "../runtime/config-types.js";
-import { toError } from "../runtime/errors.js";
-import type { Logger } from "../runtime/logger.js";
-import type { Subscription } from "../transports/bus-api.js";
-import { openDirectBus, type DirectBus } from "../transports/direct-client.js";
-import { redactUrl } from "../transports/redis-connection.js";
+import type { PlexusConfig } from "../runtime/config/plexus-config.js";
+import { toError } from "../common/errors.js";
+import type { Logger } from "../common/logger.js";
+import type { Subscription } from "../transports/bus/bus.js";
+import { openDirectBus, type DirectBus } from "../runtime/direct-bus.js";
+import { redactUrl } from "../common/redact-url.js";
 import { prepareRedisLeftoverCleanup } from "./redis-round-trip-leftovers.js";
-import { DoctorExitCode, failed, passed, withTimeout, type DoctorCheckResult } from "./doctor-check.js";
+import { DoctorExitCode, failed, passed, withTimeout, type DoctorCheckResult } from "./check-result.js";
 
 const NAME = "round trip";
 
@@ -22,7 +22,12 @@ export const ROUND_TRIP_TIMEOUT_MS = 5_000;
  * On redis the message is a real stream entry; see redis-round-trip-leftovers.ts for what is
  * removed afterwards. The subscription's consumer group is destroyed by the direct client.
  */
-export async function checkRoundTrip(config: PlexusConfig, configLabel: string, log: Logger, timeoutMs = ROUND_TRIP_TIMEOUT_MS): Promise<DoctorCheckResult> {
+export async function checkRoundTrip(
+  config: PlexusConfig,
+  configLabel: string,
+  log: Logger,
+  timeoutMs = ROUND_TRIP_TIMEOUT_MS,
+): Promise<DoctorCheckResult> {
   const id = randomBytes(6).toString("hex");
   const topic = `_doctor.${id}`;
   const started = Date.now();
@@ -51,13 +56,24 @@ export async function checkRoundTrip(config: PlexusConfig, configLabel: string, 
       timeoutMs,
       "the round trip",
     );
-    return passed(NAME, `published and received ${topic} through ${describe(config)} in ${Date.now() - started} ms`, DoctorExitCode.roundTrip);
+    return passed(
+      NAME,
+      `published and received ${topic} through ${describe(config)} in ${Date.now() - started} ms`,
+      DoctorExitCode.roundTrip,
+    );
   } catch (error) {
-    return failed(NAME, `${step} through ${describe(config)} failed: ${toError(error).message}`, roundTripFix(config, configLabel), DoctorExitCode.roundTrip);
+    return failed(
+      NAME,
+      `${step} through ${describe(config)} failed: ${toError(error).message}`,
+      roundTripFix(config, configLabel),
+      DoctorExitCode.roundTrip,
+    );
   } finally {
     abandoned = true;
     await subscription?.unsubscribe().catch(() => undefined);
-    await (direct as DirectBus | undefined)?.close().catch((error: unknown) => log.warn({ err: toError(error) }, "doctor: closing the round-trip bus failed"));
+    await (direct as DirectBus | undefined)
+      ?.close()
+      .catch((error: unknown) => log.warn({ err: toError(error) }, "doctor: closing the round-trip bus failed"));
     await removeLeftovers();
   }
 }

@@ -1,10 +1,10 @@
 import { Socket } from "node:net";
 import { existsSync } from "node:fs";
-import type { TransportConfig } from "../runtime/config-types.js";
-import { toError } from "../runtime/errors.js";
-import { redactUrl } from "../transports/redis-connection.js";
-import { closeDoctorRedis, openDoctorRedis, redisFix } from "./doctor-redis.js";
-import { DoctorExitCode, failed, passed, type DoctorCheckResult } from "./doctor-check.js";
+import type { TransportConfig } from "../transports/transport-config.js";
+import { toError } from "../common/errors.js";
+import { redactUrl } from "../common/redact-url.js";
+import { closeDoctorRedis, openDoctorRedis, redisFix } from "./redis-client.js";
+import { DoctorExitCode, failed, passed, type DoctorCheckResult } from "./check-result.js";
 
 const NAME = "transport";
 const TCP_TIMEOUT_MS = 2_000;
@@ -21,10 +21,13 @@ export async function checkTransportReachable(transport: TransportConfig, config
     case "redis":
       return checkRedis(transport.url);
     case "zmq":
-      return checkZmq([
-        ["xsub", transport.xsub],
-        ["xpub", transport.xpub],
-      ], configLabel);
+      return checkZmq(
+        [
+          ["xsub", transport.xsub],
+          ["xpub", transport.xpub],
+        ],
+        configLabel,
+      );
   }
 }
 
@@ -91,7 +94,9 @@ function tcpConnect(host: string, port: number): Promise<string | undefined> {
     };
     socket.setTimeout(TCP_TIMEOUT_MS, () => done(`no answer within ${TCP_TIMEOUT_MS} ms`));
     socket.once("connect", () => done(undefined));
-    socket.once("error", (error: NodeJS.ErrnoException) => done(error.code === "ECONNREFUSED" ? "connection refused (nothing listens)" : error.message));
+    socket.once("error", (error: NodeJS.ErrnoException) =>
+      done(error.code === "ECONNREFUSED" ? "connection refused (nothing listens)" : error.message),
+    );
     socket.connect(port, host);
   });
 }

@@ -1,4 +1,4 @@
-import type { DoctorCheckResult } from "./doctor-check.js";
+import type { DoctorCheckResult } from "./check-result.js";
 
 /** Marks: ✓ passed, ✗ failed, ! passed with a warning, - skipped. */
 function mark(result: DoctorCheckResult): string {

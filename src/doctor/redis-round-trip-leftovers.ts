@@ -1,6 +1,6 @@
-import type { TransportConfig } from "../runtime/config-types.js";
-import { RedisStreamLayout } from "../transports/redis-stream-layout.js";
-import { closeDoctorRedis, openDoctorRedis } from "./doctor-redis.js";
+import type { TransportConfig } from "../transports/transport-config.js";
+import { RedisStreamLayout } from "../transports/redis/stream-layout.js";
+import { closeDoctorRedis, openDoctorRedis } from "./redis-client.js";
 
 /**
  * What the doctor round trip leaves in Redis, and how it is removed. Called before the round trip

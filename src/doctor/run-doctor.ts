@@ -1,16 +1,16 @@
 import type { AnyActorDefinition } from "../runtime/actor-definition.js";
-import type { PlexusConfig } from "../runtime/config-types.js";
-import type { Logger } from "../runtime/logger.js";
+import type { PlexusConfig } from "../runtime/config/plexus-config.js";
+import type { Logger } from "../common/logger.js";
 import { checkConfig } from "./check-config.js";
 import { checkConsumerGroup } from "./check-consumer-group.js";
 import { checkContracts } from "./check-contracts.js";
 import { checkOpsHealth } from "./check-ops-health.js";
 import { checkRoundTrip, ROUND_TRIP_TIMEOUT_MS } from "./check-round-trip.js";
 import { checkTransportReachable } from "./check-transport-reachable.js";
-import { DoctorExitCode, doctorExitCode, skipped, type DoctorCheckResult } from "./doctor-check.js";
+import { DoctorExitCode, doctorExitCode, skipped, type DoctorCheckResult } from "./check-result.js";
 
-export type { DoctorCheckResult } from "./doctor-check.js";
-export { DoctorExitCode } from "./doctor-check.js";
+export type { DoctorCheckResult } from "./check-result.js";
+export { DoctorExitCode } from "./check-result.js";
 export { formatDoctorReport } from "./format-doctor-report.js";
 
 /** What `plexus doctor` is run with. */
@@ -75,7 +75,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   return finish(results, options.log);
 }
 
-async function transportChecks(config: PlexusConfig, reachable: boolean, shownPath: string, options: DoctorOptions): Promise<DoctorCheckResult[]> {
+async function transportChecks(
+  config: PlexusConfig,
+  reachable: boolean,
+  shownPath: string,
+  options: DoctorOptions,
+): Promise<DoctorCheckResult[]> {
   if (!reachable) {
     const why = `not run: the ${config.transport.kind} transport is not reachable (see above)`;
     return [skipped("consumer group", why, DoctorExitCode.consumerGroup), skipped("round trip", why, DoctorExitCode.roundTrip)];

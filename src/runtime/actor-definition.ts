@@ -1,7 +1,7 @@
 import type { AnyStateMachine } from "xstate";
-import type { Bus } from "../transports/bus-api.js";
-import type { Logger } from "./logger.js";
-import type { Metrics } from "./metrics.js";
+import type { Bus } from "../transports/bus/bus.js";
+import type { Logger } from "../common/logger.js";
+import type { Metrics } from "../common/metrics.js";
 
 /** JSON Schema (draft 2020-12) of an actor kind's options. */
 export type OptionsSchema = Record<string, unknown>;
@@ -28,10 +28,14 @@ export interface OpsRequest {
   body: unknown;
 }
 
-/** Lets actors mount routes on the runtime's ops server (e.g. `/questions`). */
+/** Lets actors mount routes on the runtime's ops server (the proxy actor serves `/proxy/<id>`). */
 export interface OpsRoutes {
   /** Mounts `handler` at `method path`; returns a function that removes it (called on stop). */
-  route(method: "GET" | "POST" | "PUT" | "DELETE", path: string, handler: (request: OpsRequest) => OpsResponse | Promise<OpsResponse>): () => void;
+  route(
+    method: "GET" | "POST" | "PUT" | "DELETE",
+    path: string,
+    handler: (request: OpsRequest) => OpsResponse | Promise<OpsResponse>,
+  ): () => void;
 }
 
 /** What an actor receives when it starts. */

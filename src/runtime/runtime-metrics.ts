@@ -1,5 +1,5 @@
 import type { ActorTreeNode } from "./lifecycle-types.js";
-import type { Metrics } from "./metrics.js";
+import type { Metrics } from "../common/metrics.js";
 
 /** Exposes the supervision tree in /metrics: restarts and up/down per actor, read at scrape time. */
 export function registerRuntimeMetrics(metrics: Metrics, tree: () => ActorTreeNode): void {
@@ -9,7 +9,8 @@ export function registerRuntimeMetrics(metrics: Metrics, tree: () => ActorTreeNo
   });
   metrics.gauge("actor_running", "1 when the actor is running, else 0", ["path", "kind", "state"], (gauge) => {
     gauge.reset();
-    for (const node of flatten(tree())) gauge.set({ path: node.path, kind: node.kind, state: node.state }, node.state === "running" ? 1 : 0);
+    for (const node of flatten(tree()))
+      gauge.set({ path: node.path, kind: node.kind, state: node.state }, node.state === "running" ? 1 : 0);
   });
 }
 

@@ -1,23 +1,23 @@
 import { EventEmitter } from "node:events";
-import type { Bus } from "../transports/bus-api.js";
-import { MessageBus } from "../transports/bus.js";
-import { loadContracts } from "../transports/contracts.js";
-import { createTransport } from "../transports/create-transport.js";
+import type { Bus } from "../transports/bus/bus.js";
+import type { MessageBus } from "../transports/bus/message-bus.js";
+import { openBus } from "../transports/open-bus.js";
 import type { ActorContext, AnyActorDefinition, OpsRoutes } from "./actor-definition.js";
-import { ConfigError, formatPath } from "./config-errors.js";
-import { loadConfig } from "./config-loader.js";
-import { KindOptionsValidator } from "./kind-options.js";
-import { isSupervisorSpec, type PlexusConfig, type SupervisorChildSpec, type WorkerChildSpec } from "./config-types.js";
-import { PlexusError, toError } from "./errors.js";
+import { ConfigError, formatPath } from "./config/config-error.js";
+import { loadConfig } from "./config/load-config.js";
+import { KindOptionsValidator } from "./config/kind-options.js";
+import { isSupervisorSpec, type SupervisorChildSpec, type WorkerChildSpec } from "./supervision/child-spec.js";
+import { type PlexusConfig } from "./config/plexus-config.js";
+import { PlexusError, toError } from "../common/errors.js";
 import type { ActorTreeNode, LifecycleEvent } from "./lifecycle-types.js";
-import { createLogger, type Logger } from "./logger.js";
-import { Metrics } from "./metrics.js";
-import { startOpsServer, type OpsServer } from "./ops-server.js";
+import { createLogger, type Logger } from "../common/logger.js";
+import { Metrics } from "../common/metrics.js";
+import { startOpsServer, type OpsServer } from "./ops/server.js";
 import { registerRuntimeMetrics } from "./runtime-metrics.js";
 import { registerTransportMetrics } from "../transports/transport-metrics.js";
 import { ScopedBus } from "./scoped-bus.js";
 import { StateStore } from "./state-store.js";
-import { createSupervisionTree, type SupervisionTree } from "./supervision-tree.js";
+import { createSupervisionTree, type SupervisionTree } from "./supervision/tree.js";
 
 /** Options of {@link createRuntime}. */
 export interface RuntimeOptions {
@@ -92,10 +92,13 @@ export class PlexusRuntime implements Runtime {
     const registered = new Set<string>();
     for (const kind of options.kinds ?? []) {
       if (registered.has(kind.kind)) {
-        throw new PlexusError("DUPLICATE_KIND", `actor kind "${kind.kind}" is registered twice in createRuntime({ kinds })`, { retryable: false });
+        throw new PlexusError("DUPLICATE_KIND", `actor kind "${kind.kind}" is registered twice in createRuntime({ kinds })`, {
+          retryable: false,
+        });
       }
       registered.add(kind.kind);
-      if (this.kinds.has(kind.kind)) this.log.info({ kind: kind.kind }, `actor kind "${kind.kind}" replaces the built-in kind of that name`);
+      if (this.kinds.has(kind.kind))
+        this.log.info({ kind: kind.kind }, `actor kind "${kind.kind}" replaces the built-in kind of that name`);
       this.kinds.set(kind.kind, kind);
     }
     this.events.setMaxListeners(0);
@@ -130,7 +133,14 @@ export class PlexusRuntime implements Runtime {
 
   tree(): ActorTreeNode {
     if (this.supervision) return this.supervision.tree();
-    return { id: "root", path: "root", type: "supervisor", kind: this.loaded?.supervisor.strategy ?? "one_for_one", state: "stopped", restarts: 0 };
+    return {
+      id: "root",
+      path: "root",
+      type: "supervisor",
+      kind: this.loaded?.supervisor.strategy ?? "one_for_one",
+      state: "stopped",
+      restarts: 0,
+    };
   }
 
   async start(): Promise<void> {
@@ -153,27 +163,30 @@ export class PlexusRuntime implements Runtime {
     this.loaded = config;
     // PLEXUS_LOG_LEVEL wins over the config: it is how an operator turns on debug for one run.
     if (!this.options.logger && !(this.options.env ?? process.env).PLEXUS_LOG_LEVEL) this.log.level = config.runtime.log.level;
-    const contracts = config.contracts ? await loadContracts(config.contracts.dir, config.contracts.mode) : undefined;
-    const transport = await createTransport(config.transport, { log: this.log.child({ component: "transport" }), source: config.runtime.name });
-    const bus = new MessageBus({
-      transport,
-      source: config.runtime.name,
-      log: this.log.child({ component: "bus" }),
-      metrics: this.metrics,
-      defaults: config.bus,
-      ...(contracts ? { contracts } : {}),
-    });
-    await bus.start();
+    const bus = await openBus(config, { source: config.runtime.name, log: this.log, metrics: this.metrics });
     this.messageBus = bus;
     registerTransportMetrics(this.metrics, () => bus.stats().transport);
     if (config.runtime.ops.enabled) {
       this.ops = await startOpsServer(
-        { name: config.runtime.name, bus, metrics: this.metrics, log: this.log.child({ component: "ops" }), tree: () => this.tree(), health: () => this.health() },
+        {
+          name: config.runtime.name,
+          bus,
+          metrics: this.metrics,
+          log: this.log.child({ component: "ops" }),
+          tree: () => this.tree(),
+          health: () => this.health(),
+        },
         config.runtime.ops,
       );
     }
     const stateStore = new StateStore(config.runtime.stateDir, this.log.child({ component: "state" }));
-    const root: SupervisorChildSpec = { id: "root", supervisor: config.supervisor, children: config.children, restart: "permanent", shutdownMs: 0 };
+    const root: SupervisorChildSpec = {
+      id: "root",
+      supervisor: config.supervisor,
+      children: config.children,
+      restart: "permanent",
+      shutdownMs: 0,
+    };
     this.supervision = createSupervisionTree({
       root,
       kinds: this.kinds,
@@ -194,7 +207,13 @@ export class PlexusRuntime implements Runtime {
     await this.supervision.start();
   }
 
-  private makeContext(spec: WorkerChildSpec, path: string, signal: AbortSignal, fail: (error: unknown) => void, stateStore: StateStore): ActorContext {
+  private makeContext(
+    spec: WorkerChildSpec,
+    path: string,
+    signal: AbortSignal,
+    fail: (error: unknown) => void,
+    stateStore: StateStore,
+  ): ActorContext {
     const bus = new ScopedBus(this.bus, spec.id);
     // Subscriptions opened by an actor die with it: a restart starts from a clean slate.
     signal.addEventListener("abort", () => void bus.closeAll(), { once: true });
@@ -255,7 +274,8 @@ export class PlexusRuntime implements Runtime {
       options = result.options;
       problems.push(...result.issues);
     }
-    if (problems.length > 0) throw new ConfigError(problems.map((issue) => ({ path: `${at}.${formatPath(issue.path)}`, message: issue.message })));
+    if (problems.length > 0)
+      throw new ConfigError(problems.map((issue) => ({ path: `${at}.${formatPath(issue.path)}`, message: issue.message })));
     return { ...spec, options };
   }
 
@@ -303,7 +323,8 @@ export class PlexusRuntime implements Runtime {
 function logLifecycle(log: Logger, event: LifecycleEvent): void {
   const fields = { actor: event.path, state: event.state, restarts: event.restarts, ...(event.error ? { err: event.error } : {}) };
   if (event.state === "failed") log.warn(fields, `${event.path} failed: ${event.error?.message ?? "no reason given"}`);
-  else if (event.state === "escalated") log.error(fields, `${event.path} gave up (restart intensity exceeded or non-retryable error); escalating`);
+  else if (event.state === "escalated")
+    log.error(fields, `${event.path} gave up (restart intensity exceeded or non-retryable error); escalating`);
   else if (event.state === "restarting") log.info(fields, `${event.path} restarting (restart ${event.restarts})`);
   else log.debug(fields, `${event.path} ${event.state}`);
 }

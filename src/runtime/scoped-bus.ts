@@ -1,4 +1,4 @@
-import type { Bus, Handler, PublishOptions, RequestOptions, SubscribeOptions, Subscription } from "../transports/bus-api.js";
+import type { Bus, Handler, PublishOptions, RequestOptions, SubscribeOptions, Subscription } from "../transports/bus/bus.js";
 import type { Envelope } from "../transports/envelope.js";
 
 /**

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { ActorStateStore } from "./actor-definition.js";
-import { PlexusError } from "./errors.js";
-import type { Logger } from "./logger.js";
+import { PlexusError } from "../common/errors.js";
+import type { Logger } from "../common/logger.js";
 
 /** Value of `format` in every snapshot file; anything else is treated as foreign and moved aside. */
 export const STATE_FORMAT = "plexus-state/1";
@@ -11,7 +11,7 @@ export const STATE_FORMAT = "plexus-state/1";
 /** The JSON document written for one actor. */
 export interface StateSnapshot {
   format: typeof STATE_FORMAT;
-  /** Actor path (e.g. `root/monitors/integration`); a snapshot of another actor is rejected. */
+  /** Actor path (e.g. `root/group-a/ticker`); a snapshot of another actor is rejected. */
   actor: string;
   /** ISO-8601 time of the save. */
   savedAt: string;
@@ -75,7 +75,11 @@ class FileActorStateStore implements ActorStateStore {
       text = await readFile(this.file, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw new PlexusError("STATE_READ_FAILED", `cannot read the state snapshot of ${this.actor} at ${this.file}: ${(error as Error).message}`, { cause: error });
+      throw new PlexusError(
+        "STATE_READ_FAILED",
+        `cannot read the state snapshot of ${this.actor} at ${this.file}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     const problem = this.validate(text);
     if (typeof problem === "string") {
@@ -91,10 +95,21 @@ class FileActorStateStore implements ActorStateStore {
     try {
       json = JSON.stringify(value);
     } catch (error) {
-      return Promise.reject(new PlexusError("STATE_NOT_SERIALIZABLE", `state of ${this.actor} is not JSON-serialisable: ${(error as Error).message}`, { retryable: false, cause: error }));
+      return Promise.reject(
+        new PlexusError("STATE_NOT_SERIALIZABLE", `state of ${this.actor} is not JSON-serialisable: ${(error as Error).message}`, {
+          retryable: false,
+          cause: error,
+        }),
+      );
     }
     if (json === undefined) {
-      return Promise.reject(new PlexusError("STATE_NOT_SERIALIZABLE", `state of ${this.actor} is not JSON-serialisable (got ${typeof value}); save null to clear it`, { retryable: false }));
+      return Promise.reject(
+        new PlexusError(
+          "STATE_NOT_SERIALIZABLE",
+          `state of ${this.actor} is not JSON-serialisable (got ${typeof value}); save null to clear it`,
+          { retryable: false },
+        ),
+      );
     }
     const text = json;
     const next = this.queue.then(() => this.write(text));
@@ -118,10 +133,18 @@ class FileActorStateStore implements ActorStateStore {
       await rename(temp, this.file);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
-      throw new PlexusError("STATE_WRITE_FAILED", `cannot save the state of ${this.actor} to ${this.file}: ${(error as Error).message}; check that runtime.stateDir is writable`, { cause: error });
+      throw new PlexusError(
+        "STATE_WRITE_FAILED",
+        `cannot save the state of ${this.actor} to ${this.file}: ${(error as Error).message}; check that runtime.stateDir is writable`,
+        { cause: error },
+      );
     }
     await syncDirectory(this.dir).catch((error: unknown) => {
-      throw new PlexusError("STATE_WRITE_FAILED", `saved the state of ${this.actor} but could not fsync ${this.dir}: ${(error as Error).message}`, { cause: error });
+      throw new PlexusError(
+        "STATE_WRITE_FAILED",
+        `saved the state of ${this.actor} but could not fsync ${this.dir}: ${(error as Error).message}`,
+        { cause: error },
+      );
     });
   }
 
@@ -147,11 +170,17 @@ class FileActorStateStore implements ActorStateStore {
     const aside = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
     try {
       await rename(this.file, aside);
-      this.log.warn({ file: this.file, movedTo: aside, reason }, `state snapshot of ${this.actor} is unusable (${reason}); moved aside, starting without state`);
+      this.log.warn(
+        { file: this.file, movedTo: aside, reason },
+        `state snapshot of ${this.actor} is unusable (${reason}); moved aside, starting without state`,
+      );
     } catch (error) {
       // Losing the race to another loader that already moved it is fine; anything else is worth knowing.
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-        this.log.warn({ file: this.file, reason, err: error }, `state snapshot of ${this.actor} is unusable (${reason}) and could not be moved aside; starting without state`);
+        this.log.warn(
+          { file: this.file, reason, err: error },
+          `state snapshot of ${this.actor} is unusable (${reason}) and could not be moved aside; starting without state`,
+        );
       }
     }
   }

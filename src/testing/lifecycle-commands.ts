@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import type { ActorContext, AnyActorDefinition } from "../runtime/actor-definition.js";
-import { HostedActor } from "../runtime/hosted-actor.js";
+import { HostedActor } from "../runtime/hosting/hosted-actor.js";
 import type { LifecycleState } from "../runtime/lifecycle-types.js";
-import { silentLogger } from "../runtime/logger.js";
+import { silentLogger } from "../common/logger.js";
 import { createTestContext } from "./test-context.js";
 
 /**
@@ -69,7 +69,12 @@ export function createLifecycleSystem<O>(definition: AnyActorDefinition, setting
         makeContext: ({ signal, fail }) => {
           const context = settings.makeContext
             ? settings.makeContext({ signal, fail, options: settings.options })
-            : createTestContext({ id: definition.kind, signal, fail, ...(settings.options === undefined ? {} : { options: settings.options as Record<string, unknown> }) });
+            : createTestContext({
+                id: definition.kind,
+                signal,
+                fail,
+                ...(settings.options === undefined ? {} : { options: settings.options as Record<string, unknown> }),
+              });
           incarnation.context = context;
           return context;
         },
@@ -88,7 +93,9 @@ export function createLifecycleSystem<O>(definition: AnyActorDefinition, setting
 }
 
 function describeStates(incarnation: Incarnation | undefined): string {
-  return incarnation ? `${incarnation.states.join(" → ")}${incarnation.actor.error ? ` (${incarnation.actor.error.message})` : ""}` : "(none)";
+  return incarnation
+    ? `${incarnation.states.join(" → ")}${incarnation.actor.error ? ` (${incarnation.actor.error.message})` : ""}`
+    : "(none)";
 }
 
 async function checkCommon(system: LifecycleSystem, invariant: LifecycleCheckOptions<unknown>["invariant"]): Promise<void> {
@@ -111,7 +118,8 @@ class StartCommand implements fc.AsyncCommand<LifecycleModel, LifecycleSystem> {
     model.running = running;
     const states = system.current()?.states ?? [];
     const expected = running ? ["starting", "running"] : ["starting", "failed"];
-    if (states.join() !== expected.join()) throw new Error(`start went ${describeStates(system.current())}, expected ${expected.join(" → ")}`);
+    if (states.join() !== expected.join())
+      throw new Error(`start went ${describeStates(system.current())}, expected ${expected.join(" → ")}`);
     await checkCommon(system, this.invariant);
   }
   toString(): string {
@@ -163,18 +171,30 @@ class FailCommand implements fc.AsyncCommand<LifecycleModel, LifecycleSystem> {
  * The fast-check commands (start, stop, ctx.fail) for one actor kind. Run them with
  * `fc.asyncModelRun(lifecycleSetup(kind, settings), commands)`, or use `checkActorLifecycle`.
  */
-export function actorLifecycleCommands<O>(_definition: AnyActorDefinition, settings: LifecycleCheckOptions<O> = {}): fc.Arbitrary<Iterable<fc.AsyncCommand<LifecycleModel, LifecycleSystem>>> {
+export function actorLifecycleCommands<O>(
+  _definition: AnyActorDefinition,
+  settings: LifecycleCheckOptions<O> = {},
+): fc.Arbitrary<Iterable<fc.AsyncCommand<LifecycleModel, LifecycleSystem>>> {
   const invariant = settings.invariant as LifecycleCheckOptions<unknown>["invariant"];
-  return fc.commands([fc.constant(new StartCommand(invariant)), fc.constant(new StopCommand(invariant)), fc.constant(new FailCommand(invariant))], { maxCommands: 30 });
+  return fc.commands(
+    [fc.constant(new StartCommand(invariant)), fc.constant(new StopCommand(invariant)), fc.constant(new FailCommand(invariant))],
+    { maxCommands: 30 },
+  );
 }
 
 /** The `setup` for `fc.asyncModelRun`: a fresh model and system per run. */
-export function lifecycleSetup<O>(definition: AnyActorDefinition, settings: LifecycleCheckOptions<O> = {}): () => { model: LifecycleModel; real: LifecycleSystem } {
+export function lifecycleSetup<O>(
+  definition: AnyActorDefinition,
+  settings: LifecycleCheckOptions<O> = {},
+): () => { model: LifecycleModel; real: LifecycleSystem } {
   return () => ({ model: { running: false, starts: 0 }, real: createLifecycleSystem(definition, settings) });
 }
 
 /** Runs the lifecycle contract of `definition` for `numRuns` random command sequences (default 50). */
-export async function checkActorLifecycle<O>(definition: AnyActorDefinition, settings: LifecycleCheckOptions<O> & { numRuns?: number; seed?: number } = {}): Promise<void> {
+export async function checkActorLifecycle<O>(
+  definition: AnyActorDefinition,
+  settings: LifecycleCheckOptions<O> & { numRuns?: number; seed?: number } = {},
+): Promise<void> {
   await fc.assert(
     fc.asyncProperty(actorLifecycleCommands(definition, settings), async (commands) => {
       const system = createLifecycleSystem(definition, settings);

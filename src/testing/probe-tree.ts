@@ -1,9 +1,9 @@
 import type { AnyActorDefinition } from "../runtime/actor-definition.js";
-import type { ChildSpec, RestartType, SupervisorChildSpec, SupervisorSpec, WorkerChildSpec } from "../runtime/config-types.js";
+import type { ChildSpec, RestartType, SupervisorChildSpec, SupervisorSpec, WorkerChildSpec } from "../runtime/supervision/child-spec.js";
 import type { LifecycleEvent } from "../runtime/lifecycle-types.js";
-import type { Logger } from "../runtime/logger.js";
-import { silentLogger } from "../runtime/logger.js";
-import { createSupervisionTree, type SupervisionTree } from "../runtime/supervision-tree.js";
+import type { Logger } from "../common/logger.js";
+import { silentLogger } from "../common/logger.js";
+import { createSupervisionTree, type SupervisionTree } from "../runtime/supervision/tree.js";
 import { ActorProbe } from "./probe-actor.js";
 import { createTestContext } from "./test-context.js";
 

@@ -1,7 +1,7 @@
 import type { ActorContext, ActorStateStore, OpsRoutes } from "../runtime/actor-definition.js";
-import { silentLogger } from "../runtime/logger.js";
-import { Metrics } from "../runtime/metrics.js";
-import type { Bus, BusStats, Subscription } from "../transports/bus-api.js";
+import { silentLogger } from "../common/logger.js";
+import { Metrics } from "../common/metrics.js";
+import type { Bus, BusStats, Subscription } from "../transports/bus/bus.js";
 import { createEnvelope, type Envelope } from "../transports/envelope.js";
 
 /** A bus for tests that records what actors publish and delivers nothing. */
@@ -28,7 +28,9 @@ export function quietBusStats(published: number): BusStats {
 export function createRecordingBus(source = "test"): RecordingBus {
   const published: Envelope[] = [];
   const unsupported = (what: string): Error =>
-    new Error(`the recording test bus does not support ${what}; give createTestContext a real Bus (e.g. the runtime's memory bus) when the actor under test needs it`);
+    new Error(
+      `the recording test bus does not support ${what}; give createTestContext a real Bus (e.g. the runtime's memory bus) when the actor under test needs it`,
+    );
   return {
     published,
     async publish<P>(topic: string, payload: P, options?: { headers?: Record<string, string>; source?: string }): Promise<Envelope<P>> {
@@ -82,7 +84,9 @@ let sharedMetrics: Metrics | undefined;
  * anything else can be overridden.
  */
 export function createTestContext<O = Record<string, unknown>>(
-  input: { id?: string; path?: string; options?: O; signal: AbortSignal; fail: (error: unknown) => void } & Partial<Omit<ActorContext<O>, "signal" | "fail">>,
+  input: { id?: string; path?: string; options?: O; signal: AbortSignal; fail: (error: unknown) => void } & Partial<
+    Omit<ActorContext<O>, "signal" | "fail">
+  >,
 ): ActorContext<O> {
   const id = input.id ?? "actor-under-test";
   return {

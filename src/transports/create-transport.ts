@@ -1,6 +1,6 @@
-import type { TransportConfig } from "../runtime/config-types.js";
-import type { Logger } from "../runtime/logger.js";
-import { MemoryTransport } from "./memory-transport.js";
+import type { TransportConfig } from "./transport-config.js";
+import type { Logger } from "../common/logger.js";
+import { MemoryTransport } from "./memory/transport.js";
 import type { Transport } from "./transport.js";
 
 export interface TransportFactoryContext {
@@ -18,7 +18,7 @@ export async function createTransport(config: TransportConfig, context: Transpor
     case "memory":
       return new MemoryTransport();
     case "zmq": {
-      const { ZmqTransport } = await import("./zmq-transport.js");
+      const { ZmqTransport } = await import("./zmq/transport.js");
       return new ZmqTransport(config, {
         ...context,
         ...(config.batchFrames === undefined ? {} : { batchFrames: config.batchFrames }),
@@ -26,7 +26,7 @@ export async function createTransport(config: TransportConfig, context: Transpor
       });
     }
     case "redis": {
-      const { RedisTransport } = await import("./redis-transport.js");
+      const { RedisTransport } = await import("./redis/transport.js");
       return new RedisTransport(config, context);
     }
   }

@@ -54,5 +54,7 @@ export function createEnvelope<P>(topic: string, payload: P, source: string, hea
 export function isEnvelope(value: unknown): value is Envelope {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.id === "string" && typeof v.topic === "string" && typeof v.ts === "number" && typeof v.source === "string" && "payload" in v;
+  return (
+    typeof v.id === "string" && typeof v.topic === "string" && typeof v.ts === "number" && typeof v.source === "string" && "payload" in v
+  );
 }

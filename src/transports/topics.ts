@@ -1,7 +1,7 @@
-import { PlexusError } from "../runtime/errors.js";
+import { PlexusError } from "../common/errors.js";
 
 /**
- * Topic grammar (shared by every transport, the Bus and the integration monitor):
+ * Topic grammar (shared by every transport and the Bus):
  *
  * - A topic is one or more dot-separated, non-empty segments of `[A-Za-z0-9_:-]`, at most
  *   {@link MAX_TOPIC_LENGTH} characters: `kasmina.telemetry.seed-1`, `registry:events.up`.
@@ -34,10 +34,18 @@ export function isSystemTopic(topic: string): boolean {
 /** Throws PlexusError `INVALID_TOPIC` unless `topic` is a publishable (wildcard-free) topic. */
 export function validateTopic(topic: string): void {
   if (typeof topic !== "string" || topic.length === 0) {
-    throw new PlexusError("INVALID_TOPIC", `Invalid topic ${JSON.stringify(topic)}: a topic must be a non-empty string of dot-separated segments like "orders.created".`, { retryable: false });
+    throw new PlexusError(
+      "INVALID_TOPIC",
+      `Invalid topic ${JSON.stringify(topic)}: a topic must be a non-empty string of dot-separated segments like "orders.created".`,
+      { retryable: false },
+    );
   }
   if (topic.length > MAX_TOPIC_LENGTH) {
-    throw new PlexusError("INVALID_TOPIC", `Invalid topic "${topic.slice(0, 40)}…": ${topic.length} characters exceeds the limit of ${MAX_TOPIC_LENGTH}; use shorter segments.`, { retryable: false });
+    throw new PlexusError(
+      "INVALID_TOPIC",
+      `Invalid topic "${topic.slice(0, 40)}…": ${topic.length} characters exceeds the limit of ${MAX_TOPIC_LENGTH}; use shorter segments.`,
+      { retryable: false },
+    );
   }
   if (TOPIC_RE.test(topic)) return;
   throw new PlexusError("INVALID_TOPIC", `Invalid topic "${topic}": ${explainTopicProblem(topic)}`, { retryable: false });
@@ -46,10 +54,18 @@ export function validateTopic(topic: string): void {
 /** Throws PlexusError `INVALID_PATTERN` unless `pattern` is a valid subscription pattern. */
 export function validatePattern(pattern: string): void {
   if (typeof pattern !== "string" || pattern.length === 0) {
-    throw new PlexusError("INVALID_PATTERN", `Invalid pattern ${JSON.stringify(pattern)}: a pattern must be a non-empty string of dot-separated segments like "orders.*" or "telemetry.>".`, { retryable: false });
+    throw new PlexusError(
+      "INVALID_PATTERN",
+      `Invalid pattern ${JSON.stringify(pattern)}: a pattern must be a non-empty string of dot-separated segments like "orders.*" or "telemetry.>".`,
+      { retryable: false },
+    );
   }
   if (pattern.length > MAX_TOPIC_LENGTH) {
-    throw new PlexusError("INVALID_PATTERN", `Invalid pattern "${pattern.slice(0, 40)}…": ${pattern.length} characters exceeds the limit of ${MAX_TOPIC_LENGTH}.`, { retryable: false });
+    throw new PlexusError(
+      "INVALID_PATTERN",
+      `Invalid pattern "${pattern.slice(0, 40)}…": ${pattern.length} characters exceeds the limit of ${MAX_TOPIC_LENGTH}.`,
+      { retryable: false },
+    );
   }
   const segments = pattern.split(".");
   for (let i = 0; i < segments.length; i++) {
@@ -57,16 +73,27 @@ export function validatePattern(pattern: string): void {
     if (segment === SINGLE_WILDCARD) continue;
     if (segment === TAIL_WILDCARD) {
       if (i === segments.length - 1) continue;
-      throw new PlexusError("INVALID_PATTERN", `Invalid pattern "${pattern}": ">" matches the rest of the topic, so it must be the last segment (segment ${i + 1}).`, { retryable: false });
+      throw new PlexusError(
+        "INVALID_PATTERN",
+        `Invalid pattern "${pattern}": ">" matches the rest of the topic, so it must be the last segment (segment ${i + 1}).`,
+        { retryable: false },
+      );
     }
     if (segment.length === 0) {
-      throw new PlexusError("INVALID_PATTERN", `Invalid pattern "${pattern}": segment ${i + 1} is empty; remove the leading, trailing or doubled dot.`, { retryable: false });
+      throw new PlexusError(
+        "INVALID_PATTERN",
+        `Invalid pattern "${pattern}": segment ${i + 1} is empty; remove the leading, trailing or doubled dot.`,
+        { retryable: false },
+      );
     }
     if (!SEGMENT_RE.test(segment)) {
-      const hint = segment.includes("*") || segment.includes(">")
-        ? `wildcards must be whole segments ("a.*", not "a*")`
-        : `segments may contain only letters, digits, "_", "-" and ":"`;
-      throw new PlexusError("INVALID_PATTERN", `Invalid pattern "${pattern}": segment ${i + 1} "${segment}" is not allowed; ${hint}.`, { retryable: false });
+      const hint =
+        segment.includes("*") || segment.includes(">")
+          ? `wildcards must be whole segments ("a.*", not "a*")`
+          : `segments may contain only letters, digits, "_", "-" and ":"`;
+      throw new PlexusError("INVALID_PATTERN", `Invalid pattern "${pattern}": segment ${i + 1} "${segment}" is not allowed; ${hint}.`, {
+        retryable: false,
+      });
     }
   }
 }

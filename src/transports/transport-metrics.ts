@@ -1,10 +1,21 @@
-import type { Metrics } from "../runtime/metrics.js";
+import type { Metrics } from "../common/metrics.js";
 import type { TransportStats } from "./transport.js";
 
 /** Per-group figures a redis transport reports in `stats().details.groups`. */
 type GroupFigures = Record<string, unknown>;
 
-const GROUP_FIGURES = ["lag", "pending", "delivered", "acked", "reclaimed", "deadLettered", "filtered", "deduped", "trimmedWhilePending", "groupsRecreated"] as const;
+const GROUP_FIGURES = [
+  "lag",
+  "pending",
+  "delivered",
+  "acked",
+  "reclaimed",
+  "deadLettered",
+  "filtered",
+  "deduped",
+  "trimmedWhilePending",
+  "groupsRecreated",
+] as const;
 
 /**
  * Exposes the transport's own counters in /metrics, read at scrape time: connection state,
@@ -17,27 +28,42 @@ export function registerTransportMetrics(metrics: Metrics, stats: () => Transpor
     gauge.reset();
     gauge.set({ transport: current.kind }, current.connected ? 1 : 0);
   });
-  metrics.gauge("transport_messages", "Envelopes the transport published, delivered, or could not route (since start).", ["transport", "direction"], (gauge) => {
-    const current = stats();
-    gauge.reset();
-    gauge.set({ transport: current.kind, direction: "published" }, current.published);
-    gauge.set({ transport: current.kind, direction: "delivered" }, current.delivered);
-    gauge.set({ transport: current.kind, direction: "unrouted" }, current.unrouted);
-  });
-  metrics.gauge("transport_drops", "Envelopes dropped below the Bus, by socket or stream and reason (since start).", ["transport", "where"], (gauge) => {
-    const current = stats();
-    gauge.reset();
-    for (const [where, count] of Object.entries(current.drops)) gauge.set({ transport: current.kind, where }, count);
-  });
-  metrics.gauge("transport_group", "Consumer-group figures of the redis transport (lag, pending, delivered, acked, …).", ["group", "figure"], (gauge) => {
-    gauge.reset();
-    for (const [group, figures] of Object.entries(groupsOf(stats()))) {
-      for (const figure of GROUP_FIGURES) {
-        const value = figures[figure];
-        if (typeof value === "number") gauge.set({ group, figure }, value);
+  metrics.gauge(
+    "transport_messages",
+    "Envelopes the transport published, delivered, or could not route (since start).",
+    ["transport", "direction"],
+    (gauge) => {
+      const current = stats();
+      gauge.reset();
+      gauge.set({ transport: current.kind, direction: "published" }, current.published);
+      gauge.set({ transport: current.kind, direction: "delivered" }, current.delivered);
+      gauge.set({ transport: current.kind, direction: "unrouted" }, current.unrouted);
+    },
+  );
+  metrics.gauge(
+    "transport_drops",
+    "Envelopes dropped below the Bus, by socket or stream and reason (since start).",
+    ["transport", "where"],
+    (gauge) => {
+      const current = stats();
+      gauge.reset();
+      for (const [where, count] of Object.entries(current.drops)) gauge.set({ transport: current.kind, where }, count);
+    },
+  );
+  metrics.gauge(
+    "transport_group",
+    "Consumer-group figures of the redis transport (lag, pending, delivered, acked, …).",
+    ["group", "figure"],
+    (gauge) => {
+      gauge.reset();
+      for (const [group, figures] of Object.entries(groupsOf(stats()))) {
+        for (const figure of GROUP_FIGURES) {
+          const value = figures[figure];
+          if (typeof value === "number") gauge.set({ group, figure }, value);
+        }
       }
-    }
-  });
+    },
+  );
 }
 
 /** The redis `details.groups` map, or nothing for transports without groups. */

@@ -50,7 +50,7 @@ export interface TransportGuarantees {
   groupsAcrossProcesses: boolean;
 }
 
-/** Raised through `onError` / thrown from `connect` when the transport cannot reach its peer. */
+/** What a transport tells the Bus about, besides deliveries. Unreachable peers are reported by `connect` rejecting. */
 export interface TransportEvents {
   /** Connection state changes, so the Bus can flush its outbox on reconnect. */
   onConnectionChange?(connected: boolean): void;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { heartbeatActor } from "../../src/actors/heartbeat/heartbeat-actor.js";
+import { heartbeatActor } from "../../src/actors/heartbeat/actor.js";
 import { checkActorLifecycle, createRecordingBus, createTestContext } from "../../src/testing/index.js";
 
 describe("heartbeat actor", () => {
@@ -12,7 +12,12 @@ describe("heartbeat actor", () => {
   it("publishes increasing sequence numbers and goes silent when stopped", async () => {
     vi.useFakeTimers();
     const bus = createRecordingBus("heartbeat");
-    const ctx = createTestContext({ options: { everyMs: 10, topic: "runtime.heartbeat" }, bus, signal: new AbortController().signal, fail: () => {} });
+    const ctx = createTestContext({
+      options: { everyMs: 10, topic: "runtime.heartbeat" },
+      bus,
+      signal: new AbortController().signal,
+      fail: () => {},
+    });
     const stop = await heartbeatActor.start!(ctx);
     await vi.advanceTimersByTimeAsync(30);
     const seqs = bus.published.map((envelope) => (envelope.payload as { seq: number }).seq);

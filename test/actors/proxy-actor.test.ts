@@ -4,12 +4,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Publisher, Subscriber } from "zeromq";
 import { findEndpointHolder } from "../../src/actors/proxy/endpoint-holder.js";
 import { EndpointInUseError } from "../../src/actors/proxy/endpoint-in-use-error.js";
-import { proxyActor, type ProxyOptions } from "../../src/actors/proxy/proxy-actor.js";
+import { proxyActor, type ProxyOptions } from "../../src/actors/proxy/actor.js";
 import { XsubXpubForwarder } from "../../src/actors/proxy/xsub-xpub-forwarder.js";
 import type { OpsRequest, OpsResponse, OpsRoutes, StartActorDefinition, StopFunction } from "../../src/runtime/actor-definition.js";
-import { isNonRetryable } from "../../src/runtime/errors.js";
-import { createLogger } from "../../src/runtime/logger.js";
-import { Metrics } from "../../src/runtime/metrics.js";
+import { isNonRetryable } from "../../src/common/errors.js";
+import { createLogger } from "../../src/common/logger.js";
+import { Metrics } from "../../src/common/metrics.js";
 import { createTestContext } from "../../src/testing/test-context.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -57,7 +57,16 @@ function opsRecorder(): OpsRoutes & { call(path: string): Promise<OpsResponse> }
 const definition = proxyActor as StartActorDefinition<ProxyOptions>;
 
 function options(overrides: Partial<ProxyOptions>): ProxyOptions {
-  return { xsub: "tcp://127.0.0.1:*", xpub: "tcp://127.0.0.1:*", ifBound: "fail", noDrop: false, sendHighWaterMark: 1000, receiveHighWaterMark: 1000, metricsIntervalMs: 10, ...overrides };
+  return {
+    xsub: "tcp://127.0.0.1:*",
+    xpub: "tcp://127.0.0.1:*",
+    ifBound: "fail",
+    noDrop: false,
+    sendHighWaterMark: 1000,
+    receiveHighWaterMark: 1000,
+    metricsIntervalMs: 10,
+    ...overrides,
+  };
 }
 
 describe("proxy actor", () => {
@@ -66,7 +75,11 @@ describe("proxy actor", () => {
     const endpoint = `tcp://127.0.0.1:${port}`;
     const holder = await findEndpointHolder(endpoint);
     expect(holder?.pid).toBe(process.pid);
-    const context = createTestContext<ProxyOptions>({ options: options({ xsub: endpoint }), signal: new AbortController().signal, fail: () => undefined });
+    const context = createTestContext<ProxyOptions>({
+      options: options({ xsub: endpoint }),
+      signal: new AbortController().signal,
+      fail: () => undefined,
+    });
     const error = await Promise.resolve(definition.start(context)).then(
       () => undefined,
       (thrown: unknown) => thrown,
@@ -98,7 +111,14 @@ describe("proxy actor", () => {
     const endpoint = `tcp://127.0.0.1:${port}`;
     const { log, lines } = capturingLog();
     const ops = opsRecorder();
-    const context = createTestContext<ProxyOptions>({ id: "chem-proxy", options: options({ xsub: endpoint, ifBound: "join" }), log, ops, signal: new AbortController().signal, fail: () => undefined });
+    const context = createTestContext<ProxyOptions>({
+      id: "chem-proxy",
+      options: options({ xsub: endpoint, ifBound: "join" }),
+      log,
+      ops,
+      signal: new AbortController().signal,
+      fail: () => undefined,
+    });
     const stop = (await definition.start(context)) as StopFunction;
     const warning = lines.find((line) => line.level === 40);
     expect(String(warning?.msg)).toContain(endpoint);
@@ -111,7 +131,14 @@ describe("proxy actor", () => {
     const ops = opsRecorder();
     const metrics = new Metrics();
     const failures: unknown[] = [];
-    const context = createTestContext<ProxyOptions>({ id: "bus-proxy", options: options({}), ops, metrics, signal: new AbortController().signal, fail: (error) => void failures.push(error) });
+    const context = createTestContext<ProxyOptions>({
+      id: "bus-proxy",
+      options: options({}),
+      ops,
+      metrics,
+      signal: new AbortController().signal,
+      fail: (error) => void failures.push(error),
+    });
     const stop = (await definition.start(context)) as StopFunction;
     const stats = (await ops.call("/proxy/bus-proxy")).body as { xsub: string; xpub: string };
     const subscriber = new Subscriber({ linger: 0 });
@@ -131,7 +158,10 @@ describe("proxy actor", () => {
     }, "a message through the proxy");
     const rendered = await waitFor(async () => {
       const text = await metrics.render();
-      return /plexus_proxy_messages_total\{proxy="bus-proxy"\} [1-9]/.test(text) && /plexus_proxy_subscriptions_total\{proxy="bus-proxy",action="subscribe"\} [1-9]/.test(text) ? text : undefined;
+      return /plexus_proxy_messages_total\{proxy="bus-proxy"\} [1-9]/.test(text) &&
+        /plexus_proxy_subscriptions_total\{proxy="bus-proxy",action="subscribe"\} [1-9]/.test(text)
+        ? text
+        : undefined;
     }, "proxy metrics");
     expect(rendered).toMatch(/plexus_proxy_bytes_total\{proxy="bus-proxy"\} [1-9]/);
     expect((await ops.call("/proxy/bus-proxy")).body).toMatchObject({ mode: "bound", subscriptions: 1 });

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { proxyActor } from "../../src/actors/proxy/proxy-actor.js";
+import { proxyActor } from "../../src/actors/proxy/actor.js";
 import { XsubXpubForwarder } from "../../src/actors/proxy/xsub-xpub-forwarder.js";
 import type { LifecycleEvent } from "../../src/runtime/lifecycle-types.js";
-import { silentLogger } from "../../src/runtime/logger.js";
+import { silentLogger } from "../../src/common/logger.js";
 import { createRuntime } from "../../src/create-runtime.js";
 import type { Runtime } from "../../src/runtime/runtime.js";
 import type { Envelope } from "../../src/transports/envelope.js";
@@ -24,7 +24,12 @@ async function freeEndpoints(): Promise<{ xsub: string; xpub: string }> {
   return endpoints;
 }
 
-async function runtime(name: string, endpoints: { xsub: string; xpub: string }, withProxy: boolean, ifBound: "fail" | "join" = "fail"): Promise<Runtime> {
+async function runtime(
+  name: string,
+  endpoints: { xsub: string; xpub: string },
+  withProxy: boolean,
+  ifBound: "fail" | "join" = "fail",
+): Promise<Runtime> {
   const stateDir = await mkdtemp(join(tmpdir(), "plexus-proxy-"));
   cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
   const children = withProxy
@@ -68,10 +73,9 @@ describe("proxy actor inside runtimes", () => {
     const second = await runtime("spica-chem-proxy", endpoints, true);
     const events: LifecycleEvent[] = [];
     second.on("lifecycle", (event) => void events.push(event));
-    const outcome = await Promise.race([
-      second.start().then(() => second.done),
-      second.done,
-    ]).catch((error: unknown) => ({ reason: error as Error }));
+    const outcome = await Promise.race([second.start().then(() => second.done), second.done]).catch((error: unknown) => ({
+      reason: error as Error,
+    }));
     const reason = outcome.reason;
     expect(reason).toBeDefined();
     const message = `${reason?.message ?? ""} ${String((reason as { cause?: unknown } | undefined)?.cause ?? "")}`;

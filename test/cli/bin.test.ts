@@ -59,7 +59,10 @@ describe("plexus bin: help and validate", () => {
     const good = join(dir, "good.yaml");
     const bad = join(dir, "bad.yaml");
     await writeFile(good, memoryConfig("good"));
-    await writeFile(bad, "runtime: { name: bad }\nchildren:\n  - id: a\n    kind: hartbeat\n  - id: b\n    kind: heartbeat\n    restart: sometimes\n");
+    await writeFile(
+      bad,
+      "runtime: { name: bad }\nchildren:\n  - id: a\n    kind: hartbeat\n  - id: b\n    kind: heartbeat\n    restart: sometimes\n",
+    );
     const [ok, invalid, shipped] = await Promise.all([
       runCliProcess(["validate", "-c", good]),
       runCliProcess(["validate", "-c", bad]),
@@ -83,11 +86,18 @@ describe("plexus bin: start with pub, sub and status against it", () => {
     await writeFile(file, memoryConfig("e2e"));
     const runtime = startCli(["start", "-c", file]);
     try {
-      const url = (await waitFor(() => /ops server listening on (http:\/\/[\d.:]+)/.exec(runtime.stderr())?.[1], "the ops server URL in the logs", 15_000)) as string;
+      const url = (await waitFor(
+        () => /ops server listening on (http:\/\/[\d.:]+)/.exec(runtime.stderr())?.[1],
+        "the ops server URL in the logs",
+        15_000,
+      )) as string;
 
       const sub = startCli(["sub", "demo.*", "--count", "1", "--timeout", "20", "--url", url]);
       await waitFor(() => sub.stderr().includes("subscribed to demo.*"), "the subscription", 10_000);
-      const [published, status] = await Promise.all([runCliProcess(["pub", "demo.hello", '{"hi": true}', "--url", url]), runCliProcess(["status", "--url", url])]);
+      const [published, status] = await Promise.all([
+        runCliProcess(["pub", "demo.hello", '{"hi": true}', "--url", url]),
+        runCliProcess(["status", "--url", url]),
+      ]);
       expect(published.code).toBe(0);
       expect(await sub.exited).toBe(0);
       const envelope = JSON.parse(sub.stdout()) as Envelope;

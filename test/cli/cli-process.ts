@@ -20,7 +20,11 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd
   const env: NodeJS.ProcessEnv = { ...process.env, PLEXUS_LOG_PRETTY: "0", ...options.env };
   // Tests must not inherit a token or require one by accident.
   if (!options.env?.PLEXUS_TOKEN) delete env.PLEXUS_TOKEN;
-  const child = spawn(process.execPath, ["--import", tsxLoader, cliEntry, ...args], { cwd: options.cwd ?? repoRoot, env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", tsxLoader, cliEntry, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
@@ -32,7 +36,10 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd
 }
 
 /** Runs the CLI to completion. */
-export async function runCliProcess(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<{ code: number | string; stdout: string; stderr: string }> {
+export async function runCliProcess(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+): Promise<{ code: number | string; stdout: string; stderr: string }> {
   const cli = startCli(args, options);
   const code = await cli.exited;
   return { code, stdout: cli.stdout(), stderr: cli.stderr() };

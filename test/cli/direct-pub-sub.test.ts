@@ -19,7 +19,10 @@ describe.skipIf(!hasRedis)("plexus pub/sub -c on a redis config (no runtime)", (
     dir = await mkdtemp(join(tmpdir(), "plexus-cli-direct-"));
     file = join(dir, "redis.yaml");
     // A plugin kind the CLI never loaded must not stop a client command.
-    await writeFile(file, `runtime: { name: cli-direct, ops: { enabled: false } }\ntransport: { kind: redis, url: "${REDIS_URL}", prefix: ${prefix}, blockMs: 100ms }\nchildren: [ { id: p, kind: some-plugin } ]\n`);
+    await writeFile(
+      file,
+      `runtime: { name: cli-direct, ops: { enabled: false } }\ntransport: { kind: redis, url: "${REDIS_URL}", prefix: ${prefix}, blockMs: 100ms }\nchildren: [ { id: p, kind: some-plugin } ]\n`,
+    );
   });
 
   afterAll(async () => {
@@ -39,7 +42,11 @@ describe.skipIf(!hasRedis)("plexus pub/sub -c on a redis config (no runtime)", (
     expect(ids).toHaveLength(2);
     expect(await sub.exited).toBe(0);
     await waitFor(() => sub.stdout().trim().split("\n").length === 2, "two envelope lines");
-    const envelopes = sub.stdout().trim().split("\n").map((line) => JSON.parse(line) as { id: string; topic: string; payload: unknown });
+    const envelopes = sub
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id: string; topic: string; payload: unknown });
     expect(envelopes.map((envelope) => envelope.id)).toEqual(ids);
     expect(envelopes[0]).toMatchObject({ topic: "cli.direct", payload: { n: 1 } });
   });

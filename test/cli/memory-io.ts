@@ -10,13 +10,22 @@ export function invokeCli(args: string[], options: { env?: NodeJS.ProcessEnv; in
   const err = new PassThrough();
   out.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
   err.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-  const io: CliIo = { stdout: out, stderr: err, stdin: Readable.from(options.input === undefined ? [] : [options.input]), env: { ...options.env }, cwd: options.cwd ?? process.cwd() };
+  const io: CliIo = {
+    stdout: out,
+    stderr: err,
+    stdin: Readable.from(options.input === undefined ? [] : [options.input]),
+    env: { ...options.env },
+    cwd: options.cwd ?? process.cwd(),
+  };
   const exited = runCli(["node", "plexus", ...args], io);
   return { exited, stdout: () => stdout, stderr: () => stderr };
 }
 
 /** Runs the CLI in-process to completion. */
-export async function runInProcess(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runInProcess(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const cli = invokeCli(args, options);
   const code = await cli.exited;
   // PassThrough delivers 'data' asynchronously; let the last chunks arrive.

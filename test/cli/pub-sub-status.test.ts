@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ActorTreeNode } from "../../src/runtime/lifecycle-types.js";
-import { silentLogger } from "../../src/runtime/logger.js";
-import { Metrics } from "../../src/runtime/metrics.js";
-import { startOpsServer, type OpsServer } from "../../src/runtime/ops-server.js";
+import { silentLogger } from "../../src/common/logger.js";
+import { Metrics } from "../../src/common/metrics.js";
+import { startOpsServer, type OpsServer } from "../../src/runtime/ops/server.js";
 import type { Envelope } from "../../src/transports/envelope.js";
 import { waitFor } from "../helpers/wait.js";
-import { TestBus } from "../runtime/ops-test-bus.js";
+import { TestBus } from "../runtime/ops/test-bus.js";
 import { invokeCli as startCli, runInProcess as runCliProcess } from "./memory-io.js";
 
 const tree: ActorTreeNode = {
@@ -27,7 +27,17 @@ const tree: ActorTreeNode = {
       kind: "rest_for_one",
       state: "running",
       restarts: 1,
-      children: [{ id: "integration", path: "root/monitors/integration", type: "worker", kind: "integration-monitor", state: "restarting", restarts: 3, lastError: "watcher died\nat line 2" }],
+      children: [
+        {
+          id: "integration",
+          path: "root/monitors/integration",
+          type: "worker",
+          kind: "integration-monitor",
+          state: "restarting",
+          restarts: 3,
+          lastError: "watcher died\nat line 2",
+        },
+      ],
     },
   ],
 };
@@ -42,10 +52,20 @@ let healthy = true;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "plexus-cli-"));
   bus = new TestBus();
-  const target = { name: "cli-test", bus, metrics: new Metrics(), log: silentLogger(), tree: () => tree, health: () => ({ ok: healthy, ready: healthy, state: healthy ? "running" : "failed" }) };
+  const target = {
+    name: "cli-test",
+    bus,
+    metrics: new Metrics(),
+    log: silentLogger(),
+    tree: () => tree,
+    health: () => ({ ok: healthy, ready: healthy, state: healthy ? "running" : "failed" }),
+  };
   server = await startOpsServer(target, { host: "127.0.0.1", port: 0, maxBodyBytes: 10_000 });
   securedBus = new TestBus();
-  secured = await startOpsServer({ ...target, bus: securedBus, metrics: new Metrics() }, { host: "127.0.0.1", port: 0, maxBodyBytes: 10_000, token: "tok3n" });
+  secured = await startOpsServer(
+    { ...target, bus: securedBus, metrics: new Metrics() },
+    { host: "127.0.0.1", port: 0, maxBodyBytes: 10_000, token: "tok3n" },
+  );
 });
 
 afterAll(async () => {
@@ -56,7 +76,19 @@ afterAll(async () => {
 describe("plexus pub", () => {
   it("publishes inline JSON --count times with headers and prints one id per line", async () => {
     const before = bus.published.length;
-    const result = await runCliProcess(["pub", "orders.created", '{"id": 1}', "--url", server.address.url, "--count", "2", "--header", "trace=abc", "--header", "k=v=w"]);
+    const result = await runCliProcess([
+      "pub",
+      "orders.created",
+      '{"id": 1}',
+      "--url",
+      server.address.url,
+      "--count",
+      "2",
+      "--header",
+      "trace=abc",
+      "--header",
+      "k=v=w",
+    ]);
     expect(result.code).toBe(0);
     const sent = bus.published.slice(before);
     expect(result.stdout.trim().split("\n")).toEqual(sent.map((e) => e.id));
@@ -111,7 +143,17 @@ describe("plexus pub", () => {
   });
 
   it("says clearly when the runtime is unreachable, or -c names a transport that is down", async () => {
-    const closed = await startOpsServer({ name: "gone", bus: new TestBus(), metrics: new Metrics(), log: silentLogger(), tree: () => tree, health: () => ({ ok: true, ready: true, state: "running" }) }, { host: "127.0.0.1", port: 0, maxBodyBytes: 100 });
+    const closed = await startOpsServer(
+      {
+        name: "gone",
+        bus: new TestBus(),
+        metrics: new Metrics(),
+        log: silentLogger(),
+        tree: () => tree,
+        health: () => ({ ok: true, ready: true, state: "running" }),
+      },
+      { host: "127.0.0.1", port: 0, maxBodyBytes: 100 },
+    );
     await closed.close();
     const redisConfig = join(dir, "redis-down.yaml");
     // Port 1 on loopback: nothing listens there, so the direct client must fail fast and say so.
@@ -138,8 +180,15 @@ describe("plexus sub", () => {
     await bus.publish("orders.paid", { n: 2 });
     await bus.publish("orders.late", { n: 3 });
     expect(await sub.exited).toBe(0);
-    const lines = sub.stdout().trim().split("\n").map((line) => JSON.parse(line) as Envelope);
-    expect(lines.map((e) => [e.topic, e.payload])).toEqual([["orders.created", { n: 1 }], ["orders.paid", { n: 2 }]]);
+    const lines = sub
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Envelope);
+    expect(lines.map((e) => [e.topic, e.payload])).toEqual([
+      ["orders.created", { n: 1 }],
+      ["orders.paid", { n: 2 }],
+    ]);
     await waitFor(() => [...bus.entries].every((entry) => entry.pattern !== "orders.*"), "the server to drop the CLI's subscription");
   });
 

@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "../../src/cli/cli-io.js";
 import { runStart, type StartDependencies } from "../../src/cli/start.js";
-import { ConfigError } from "../../src/runtime/config-errors.js";
+import { ConfigError } from "../../src/runtime/config/config-error.js";
 import type { Runtime } from "../../src/runtime/runtime.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -84,7 +84,10 @@ describe("plexus start (signal and exit-code handling)", () => {
   });
 
   it("prints a config error and exits 78, whether it comes from createRuntime or start", async () => {
-    const configError = new ConfigError([{ file: "bad.yaml", line: 3, column: 5, path: "children[0].kind", message: 'unknown kind "hartbeat"; did you mean "heartbeat"?' }], "bad.yaml");
+    const configError = new ConfigError(
+      [{ file: "bad.yaml", line: 3, column: 5, path: "children[0].kind", message: 'unknown kind "hartbeat"; did you mean "heartbeat"?' }],
+      "bad.yaml",
+    );
     const fromStart = fakeRuntime({ start: () => Promise.reject(configError) });
     const first = testIo();
     expect(await runStart({}, first.io, deps(fromStart.runtime).dependencies)).toBe(78);

@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { BusConfig } from "../../src/runtime/config-types.js";
-import { silentLogger } from "../../src/runtime/logger.js";
-import { MessageBus } from "../../src/transports/bus.js";
+import type { BusConfig } from "../../src/transports/bus/bus-config.js";
+import { silentLogger } from "../../src/common/logger.js";
+import { MessageBus } from "../../src/transports/bus/message-bus.js";
 import type { Transport } from "../../src/transports/transport.js";
 import type { Envelope } from "../../src/transports/envelope.js";
-import { loadContracts, type ContractSet } from "../../src/transports/contracts.js";
+import { loadContracts, type ContractSet } from "../../src/transports/bus/contracts.js";
 
 /**
  * What a transport's conformance test file provides to the shared suite. Every bus a harness opens

@@ -1,6 +1,12 @@
 import type { Envelope } from "../../src/transports/envelope.js";
-import { MemoryTransport } from "../../src/transports/memory-transport.js";
-import type { Delivery, Transport, TransportEvents, TransportSubscription, TransportSubscriptionSpec } from "../../src/transports/transport.js";
+import { MemoryTransport } from "../../src/transports/memory/transport.js";
+import type {
+  Delivery,
+  Transport,
+  TransportEvents,
+  TransportSubscription,
+  TransportSubscriptionSpec,
+} from "../../src/transports/transport.js";
 import { busOpener, type ConformanceHarness } from "./conformance-harness.js";
 import { describeTransportConformance } from "./transport-conformance.js";
 

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { redisHostPort, serviceAvailable } from "../helpers/services.js";
 import { runPrefix } from "../helpers/wait.js";
-import { adminClient, deleteKeys, makeTransport, redisConfig } from "../transports/redis-kit.js";
+import { adminClient, deleteKeys, makeTransport, redisConfig } from "../transports/redis/kit.js";
 import { busOpener, type ConformanceHarness } from "./conformance-harness.js";
 import { describeTransportConformance } from "./transport-conformance.js";
 
@@ -29,7 +29,9 @@ async function redisHarness(pack: number): Promise<ConformanceHarness> {
     },
     features: {
       groupsAcrossBuses: true,
-      restartPeer: { skip: "not run for redis: restarting the shared Redis server would disturb every other suite; reconnection is covered by resuming a group from a fresh transport" },
+      restartPeer: {
+        skip: "not run for redis: restarting the shared Redis server would disturb every other suite; reconnection is covered by resuming a group from a fresh transport",
+      },
       groupResume: true,
       incomingContracts: true,
     },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { MessageBus } from "../../src/transports/bus.js";
+import type { MessageBus } from "../../src/transports/bus/message-bus.js";
 import type { Envelope } from "../../src/transports/envelope.js";
 import { waitFor } from "../helpers/wait.js";
 import { Inbox, notApplicable, orderContract, type ConformanceHarness } from "./conformance-harness.js";
@@ -19,7 +19,11 @@ export interface ConformanceRunOptions {
  * wildcards, queue groups, large payloads, unsubscribe and close, reconnect, contracts and dead
  * letters. A feature that does not apply to a transport is skipped with the harness's reason.
  */
-export function describeTransportConformance(name: string, makeHarness: () => Promise<ConformanceHarness>, options: ConformanceRunOptions = {}): void {
+export function describeTransportConformance(
+  name: string,
+  makeHarness: () => Promise<ConformanceHarness>,
+  options: ConformanceRunOptions = {},
+): void {
   const waitMs = options.waitMs ?? 5_000;
 
   describe.skipIf(options.enabled === false)(`transport conformance: ${name}`, () => {
@@ -65,11 +69,23 @@ export function describeTransportConformance(name: string, makeHarness: () => Pr
       await subscriber.subscribe("conf.wild.*.x", one.handler);
       await subscriber.subscribe("conf.wild.>", rest.handler);
       await subscriber.subscribe("conf.wild.a.x", exact.handler);
-      for (const topic of ["conf.wild.a.x", "conf.wild.a.b.x", "conf.wild", "conf.other.a.x", "conf.wild.a", "conf.wildly.a.x", "conf.wild.end.x"]) {
+      for (const topic of [
+        "conf.wild.a.x",
+        "conf.wild.a.b.x",
+        "conf.wild",
+        "conf.other.a.x",
+        "conf.wild.a",
+        "conf.wildly.a.x",
+        "conf.wild.end.x",
+      ]) {
         await publisher.publish(topic, { topic });
       }
       // conf.wild.end.x is last and matches the two wildcard subscriptions: once it is in, the rest is too.
-      await waitFor(() => one.has("conf.wild.end.x") && rest.has("conf.wild.end.x"), "the closing message on both wildcard subscriptions", waitMs);
+      await waitFor(
+        () => one.has("conf.wild.end.x") && rest.has("conf.wild.end.x"),
+        "the closing message on both wildcard subscriptions",
+        waitMs,
+      );
       await waitFor(() => exact.envelopes.length >= 1, "the exact subscription's message", waitMs);
       expect(one.topics).toEqual(["conf.wild.a.x", "conf.wild.end.x"]);
       expect(rest.topics).toEqual(["conf.wild.a.x", "conf.wild.a.b.x", "conf.wild.a", "conf.wild.end.x"]);
@@ -93,7 +109,11 @@ export function describeTransportConformance(name: string, makeHarness: () => Pr
       for (let seq = 0; seq < count; seq++) await publisher.publish("conf.group", { seq });
       await publisher.publish("conf.group.done", {});
       const shared = () => memberA.envelopes.length + memberB.envelopes.length;
-      await waitFor(() => shared() >= count && otherGroup.envelopes.length >= count, `every message in both groups (workers ${shared()}, auditors ${otherGroup.envelopes.length})`, waitMs);
+      await waitFor(
+        () => shared() >= count && otherGroup.envelopes.length >= count,
+        `every message in both groups (workers ${shared()}, auditors ${otherGroup.envelopes.length})`,
+        waitMs,
+      );
       await waitFor(() => sentinel.envelopes.length === 1, "the message published after the batch", waitMs);
       const seqs = [...memberA.payloads, ...memberB.payloads].map((payload) => payload.seq).sort((x, y) => x - y);
       expect(seqs).toEqual(Array.from({ length: count }, (_, seq) => seq));
@@ -118,7 +138,11 @@ export function describeTransportConformance(name: string, makeHarness: () => Pr
       const subscription = await subscriber.subscribe("conf.unsub", leaving.handler, { subscriber: "leaving" });
       await subscriber.subscribe("conf.unsub", staying.handler, { subscriber: "staying" });
       await publisher.publish("conf.unsub", { n: 1 });
-      await waitFor(() => leaving.envelopes.length === 1 && staying.envelopes.length === 1, "the first message on both subscriptions", waitMs);
+      await waitFor(
+        () => leaving.envelopes.length === 1 && staying.envelopes.length === 1,
+        "the first message on both subscriptions",
+        waitMs,
+      );
       await subscription.unsubscribe();
       await subscription.unsubscribe(); // idempotent
       await publisher.publish("conf.unsub", { n: 2 });

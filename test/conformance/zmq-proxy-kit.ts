@@ -15,7 +15,12 @@ export interface TestProxy {
 
 /** Starts a proxy bound to `tcp://127.0.0.1:*` on both sides. */
 export async function startTestProxy(): Promise<TestProxy> {
-  let forwarder = await XsubXpubForwarder.start({ xsub: "tcp://127.0.0.1:*", xpub: "tcp://127.0.0.1:*", sendHighWaterMark: 100_000, receiveHighWaterMark: 100_000 });
+  let forwarder = await XsubXpubForwarder.start({
+    xsub: "tcp://127.0.0.1:*",
+    xpub: "tcp://127.0.0.1:*",
+    sendHighWaterMark: 100_000,
+    receiveHighWaterMark: 100_000,
+  });
   const { xsub, xpub } = forwarder.endpoints;
   return {
     xsub,

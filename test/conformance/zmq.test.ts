@@ -1,5 +1,5 @@
-import type { ZmqTransportConfig } from "../../src/runtime/config-types.js";
-import { silentLogger } from "../../src/runtime/logger.js";
+import type { ZmqTransportConfig } from "../../src/transports/transport-config.js";
+import { silentLogger } from "../../src/common/logger.js";
 import { createTransport } from "../../src/transports/create-transport.js";
 import { busOpener, type ConformanceHarness } from "./conformance-harness.js";
 import { describeTransportConformance } from "./transport-conformance.js";
@@ -30,7 +30,9 @@ async function zmqHarness(): Promise<ConformanceHarness> {
     features: {
       groupsAcrossBuses: false, // zmq queue groups are shared among the subscriptions of one process only
       restartPeer: () => proxy.restart(),
-      groupResume: { skip: "n/a for zmq: pub/sub keeps no state, so there is nothing to resume; a restarted proxy is covered by the reconnect test" },
+      groupResume: {
+        skip: "n/a for zmq: pub/sub keeps no state, so there is nothing to resume; a restarted proxy is covered by the reconnect test",
+      },
       incomingContracts: true,
     },
   };

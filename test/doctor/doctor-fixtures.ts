@@ -76,13 +76,5 @@ export async function silentTcpServer(): Promise<{ port: number; close(): Promis
 
 /** The part of a config every doctor test shares; ops off unless a test is about it. */
 export function configYaml(transport: string, extra = "", ops = "{ enabled: false }"): string {
-  return [
-    "runtime:",
-    "  name: doctor-test",
-    `  ops: ${ops}`,
-    `transport: ${transport}`,
-    extra,
-    "children: []",
-    "",
-  ].join("\n");
+  return ["runtime:", "  name: doctor-test", `  ops: ${ops}`, `transport: ${transport}`, extra, "children: []", ""].join("\n");
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseRedisVersion } from "../../src/doctor/check-consumer-group.js";
 import { tcpTarget } from "../../src/doctor/check-transport-reachable.js";
-import { redisFix } from "../../src/doctor/doctor-redis.js";
+import { redisFix } from "../../src/doctor/redis-client.js";
 
 describe("doctor parsing helpers", () => {
   it("turns zmq tcp endpoints into the address a client connects to", () => {

@@ -1,10 +1,10 @@
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../../src/runtime/logger.js";
+import { silentLogger } from "../../src/common/logger.js";
 import { runDoctor, type DoctorCheckResult } from "../../src/doctor/run-doctor.js";
 import { REDIS_URL, redisHostPort, serviceAvailable } from "../helpers/services.js";
 import { runPrefix } from "../helpers/wait.js";
-import { adminClient, deleteKeys } from "../transports/redis-kit.js";
+import { adminClient, deleteKeys } from "../transports/redis/kit.js";
 import { DoctorScratch, GOOD_CONTRACT, configYaml, unusedPort } from "./doctor-fixtures.js";
 
 const { host, port } = redisHostPort();
@@ -21,7 +21,9 @@ describe("runDoctor on an unreachable redis", () => {
   it("exits 1 with the command that starts Redis, and skips what needs it", async () => {
     const scratch = await DoctorScratch.create();
     try {
-      const configPath = await scratch.config(configYaml(`{ kind: redis, url: "redis://127.0.0.1:${await unusedPort()}", prefix: never-used }`));
+      const configPath = await scratch.config(
+        configYaml(`{ kind: redis, url: "redis://127.0.0.1:${await unusedPort()}", prefix: never-used }`),
+      );
       const { results, exitCode } = await runDoctor({ configPath, log });
       expect(exitCode).toBe(1);
       const transport = byName(results, "transport");
@@ -68,7 +70,9 @@ describe.skipIf(!hasRedis)("runDoctor on a running redis", () => {
       expect(results.filter((result) => !result.ok)).toEqual([]);
       expect(exitCode).toBe(0);
       expect(byName(results, "transport").detail).toMatch(/answers PING/);
-      expect(byName(results, "consumer group").detail).toMatch(new RegExp(`created, read and destroyed group plexus-doctor on ${prefix}:doctor:`));
+      expect(byName(results, "consumer group").detail).toMatch(
+        new RegExp(`created, read and destroyed group plexus-doctor on ${prefix}:doctor:`),
+      );
       expect(byName(results, "round trip").detail).toMatch(/published and received _doctor\./);
       const keys = await admin.keys(`${prefix}*`);
       expect(keys.filter((key) => key.includes(":doctor:") || key.includes(":t:_doctor."))).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DoctorExitCode, doctorExitCode, failed, passed, skipped, warned } from "../../src/doctor/doctor-check.js";
+import { DoctorExitCode, doctorExitCode, failed, passed, skipped, warned } from "../../src/doctor/check-result.js";
 import { formatDoctorReport } from "../../src/doctor/run-doctor.js";
 
 describe("doctor exit code", () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../../src/runtime/logger.js";
+import { silentLogger } from "../../src/common/logger.js";
 import { runDoctor, type DoctorCheckResult } from "../../src/doctor/run-doctor.js";
 import { startTestProxy, type TestProxy } from "../conformance/zmq-proxy-kit.js";
 import { BROKEN_CONTRACT, DoctorScratch, configYaml, silentTcpServer, unusedPort } from "./doctor-fixtures.js";
@@ -46,14 +46,19 @@ describe("runDoctor on the zmq transport", () => {
     const transport = byName(results, "transport");
     expect(transport.detail).toContain(`xsub ${xsub}: connection refused`);
     expect(transport.detail).toContain(`xpub ${xpub}: connection refused`);
-    expect(transport.fix).toBe(`is the proxy running? plexus start -c ${configPath} (its proxy child binds these endpoints), or fix transport.xsub/xpub`);
+    expect(transport.fix).toBe(
+      `is the proxy running? plexus start -c ${configPath} (its proxy child binds these endpoints), or fix transport.xsub/xpub`,
+    );
     expect(byName(results, "round trip")).toMatchObject({ skipped: true });
   });
 
   it("exits 2, before the contracts' 4, when the endpoints accept connections but no proxy forwards", async () => {
     const xsubServer = await silentTcpServer();
     const xpubServer = await silentTcpServer();
-    cleanups.push(() => xsubServer.close(), () => xpubServer.close());
+    cleanups.push(
+      () => xsubServer.close(),
+      () => xpubServer.close(),
+    );
     await scratch.contracts({ "broken.json": BROKEN_CONTRACT });
     const transport = `{ kind: zmq, xsub: "tcp://127.0.0.1:${xsubServer.port}", xpub: "tcp://127.0.0.1:${xpubServer.port}" }`;
     const configPath = await scratch.config(configYaml(transport, "contracts: { dir: contracts, mode: enforce }"));

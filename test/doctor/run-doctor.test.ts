@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../../src/runtime/logger.js";
+import { silentLogger } from "../../src/common/logger.js";
 import { runDoctor, type DoctorCheckResult } from "../../src/doctor/run-doctor.js";
 import { BROKEN_CONTRACT, DoctorScratch, GOOD_CONTRACT, configYaml, unusedPort } from "./doctor-fixtures.js";
 
@@ -39,7 +39,14 @@ describe("runDoctor on the memory transport", () => {
     await scratch.contracts({ "good.json": GOOD_CONTRACT });
     const configPath = await scratch.config(configYaml("{ kind: memory }", "contracts: { dir: contracts, mode: enforce }"));
     const { results, exitCode } = await runDoctor({ configPath, log });
-    expect(results.map((result) => result.name)).toEqual(["config", "transport", "ops health", "consumer group", "round trip", "contracts"]);
+    expect(results.map((result) => result.name)).toEqual([
+      "config",
+      "transport",
+      "ops health",
+      "consumer group",
+      "round trip",
+      "contracts",
+    ]);
     expect(exitCode).toBe(0);
     expect(results.every((result) => result.ok)).toBe(true);
     expect(byName(results, "round trip").skipped).toBeUndefined();
@@ -95,7 +102,10 @@ describe("runDoctor on the memory transport", () => {
   });
 
   it("reports a running runtime's health from GET /health", async () => {
-    const { port, server } = await httpServer(200, JSON.stringify({ name: "orion", ok: true, ready: true, state: "running", actors: [{}, {}] }));
+    const { port, server } = await httpServer(
+      200,
+      JSON.stringify({ name: "orion", ok: true, ready: true, state: "running", actors: [{}, {}] }),
+    );
     servers.push(server);
     const configPath = await scratch.config(configYaml("{ kind: memory }", "", `{ host: 127.0.0.1, port: ${port} }`));
     const { results } = await runDoctor({ configPath, log });
@@ -105,7 +115,10 @@ describe("runDoctor on the memory transport", () => {
   });
 
   it("warns with the state and reason of an unhealthy runtime", async () => {
-    const { port, server } = await httpServer(503, JSON.stringify({ name: "orion", ok: false, ready: false, state: "failed", reason: "root supervisor gave up", actors: [] }));
+    const { port, server } = await httpServer(
+      503,
+      JSON.stringify({ name: "orion", ok: false, ready: false, state: "failed", reason: "root supervisor gave up", actors: [] }),
+    );
     servers.push(server);
     const configPath = await scratch.config(configYaml("{ kind: memory }", "", `{ host: 127.0.0.1, port: ${port} }`));
     const { results, exitCode } = await runDoctor({ configPath, log });

@@ -3,8 +3,8 @@
  * of $PLEXUS_PREFIX, handles each envelope slowly (so entries are pending when it dies), and
  * prints `ready` once subscribed and `handled <id>` after each successful handler run.
  */
-import { silentLogger } from "../../src/runtime/logger.js";
-import { RedisTransport } from "../../src/transports/redis-transport.js";
+import { silentLogger } from "../../src/common/logger.js";
+import { RedisTransport } from "../../src/transports/redis/transport.js";
 
 const prefix = process.env.PLEXUS_PREFIX;
 const group = process.env.PLEXUS_GROUP;
@@ -12,7 +12,18 @@ const url = process.env.PLEXUS_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 if (!prefix || !group) throw new Error("PLEXUS_PREFIX and PLEXUS_GROUP must be set");
 
 const transport = new RedisTransport(
-  { kind: "redis", url, prefix, layout: "events", maxLen: 100_000, claimIdleMs: 300, maxDeliveries: 10, blockMs: 200, batch: 20, dedupeWindow: 10_000 },
+  {
+    kind: "redis",
+    url,
+    prefix,
+    layout: "events",
+    maxLen: 100_000,
+    claimIdleMs: 300,
+    maxDeliveries: 10,
+    blockMs: 200,
+    batch: 20,
+    dedupeWindow: 10_000,
+  },
   { log: silentLogger(), source: "child", tuning: { reclaimIntervalMs: 100 } },
 );
 await transport.connect();

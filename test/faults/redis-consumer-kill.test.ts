@@ -3,10 +3,10 @@ import { fileURLToPath } from "node:url";
 import type { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEnvelope, type Envelope } from "../../src/transports/envelope.js";
-import type { RedisTransport } from "../../src/transports/redis-transport.js";
+import type { RedisTransport } from "../../src/transports/redis/transport.js";
 import { redisHostPort, REDIS_URL, serviceAvailable } from "../helpers/services.js";
 import { runPrefix, waitFor } from "../helpers/wait.js";
-import { adminClient, deleteKeys, makeTransport, pendingCount, redisConfig } from "../transports/redis-kit.js";
+import { adminClient, deleteKeys, makeTransport, pendingCount, redisConfig } from "../transports/redis/kit.js";
 
 const { host, port } = redisHostPort();
 const hasRedis = await serviceAvailable("redis", host, port);
@@ -61,7 +61,12 @@ describe.skipIf(!hasRedis)("Redis consumer killed with SIGKILL mid-stream", () =
 
     // XPENDING's summary lists pending entries per consumer; the child's names start with "child-".
     const childPending = async (): Promise<number> => {
-      const summary = (await (admin as Redis).xpending(`${prefix}:events`, group)) as [number, string, string, Array<[string, string]> | null];
+      const summary = (await (admin as Redis).xpending(`${prefix}:events`, group)) as [
+        number,
+        string,
+        string,
+        Array<[string, string]> | null,
+      ];
       return (summary[3] ?? []).filter(([name]) => name.startsWith("child-")).reduce((sum, [, n]) => sum + Number(n), 0);
     };
     const published: Envelope[] = [];

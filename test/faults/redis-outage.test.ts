@@ -1,12 +1,12 @@
 import type { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../../src/runtime/logger.js";
-import { MessageBus } from "../../src/transports/bus.js";
+import { silentLogger } from "../../src/common/logger.js";
+import { MessageBus } from "../../src/transports/bus/message-bus.js";
 import { createEnvelope, type Envelope } from "../../src/transports/envelope.js";
-import type { RedisTransport } from "../../src/transports/redis-transport.js";
+import type { RedisTransport } from "../../src/transports/redis/transport.js";
 import { redisHostPort, serviceAvailable } from "../helpers/services.js";
 import { runPrefix, waitFor } from "../helpers/wait.js";
-import { adminClient, deleteKeys, makeTransport, pendingCount, redisConfig } from "../transports/redis-kit.js";
+import { adminClient, deleteKeys, makeTransport, pendingCount, redisConfig } from "../transports/redis/kit.js";
 import { TcpForwarder } from "./redis-tcp-forwarder.js";
 
 const { host, port } = redisHostPort();
@@ -56,10 +56,15 @@ describe.skipIf(!hasRedis)("Redis unreachable (a forwarder between plexus and Re
 
     // The consumer's own connection comes back too and resumes from its group.
     const after = make(20);
-    await waitFor(async () => {
-      await t.publish(after);
-      return true;
-    }, "a publish to succeed after the restore", 5_000, 50);
+    await waitFor(
+      async () => {
+        await t.publish(after);
+        return true;
+      },
+      "a publish to succeed after the restore",
+      5_000,
+      50,
+    );
     await waitFor(() => after.every((e) => seen.has(e.id)), "deliveries after the restore", 8_000);
     await waitFor(async () => (await pendingCount(admin as Redis, `${prefix}:events`, "outage-reader")) === 0, "every entry acked", 5_000);
     expect(t.stats().connected).toBe(true);
@@ -83,16 +88,28 @@ describe.skipIf(!hasRedis)("Redis unreachable (a forwarder between plexus and Re
       await expect(t.publish(batch)).rejects.toMatchObject({ code: "REDIS_PUBLISH_FAILED" });
       expect(Date.now() - started).toBeLessThan(2_000);
       stallForwarder.unstall(); // the stalled XADDs may now reach Redis after all
-      await waitFor(async () => {
-        await t.publish(batch); // what the Bus outbox does: resend the same envelopes
-        return true;
-      }, "the resend to succeed", 5_000, 50);
+      await waitFor(
+        async () => {
+          await t.publish(batch); // what the Bus outbox does: resend the same envelopes
+          return true;
+        },
+        "the resend to succeed",
+        5_000,
+        50,
+      );
       await waitFor(() => batch.every((e) => runs.get(e.id) === 1), "each envelope handled", 5_000);
-      await waitFor(async () => (await pendingCount(admin as Redis, `${stallPrefix}:events`, "stall-reader")) === 0, "duplicates acked", 5_000);
+      await waitFor(
+        async () => (await pendingCount(admin as Redis, `${stallPrefix}:events`, "stall-reader")) === 0,
+        "duplicates acked",
+        5_000,
+      );
       expect([...runs.values()].every((n) => n === 1)).toBe(true);
       // The timed-out XADDs did land once the stall ended: 20 entries, 10 of them deduplicated.
       expect(await (admin as Redis).xlen(`${stallPrefix}:events`)).toBe(20);
-      await waitFor(() => (reader.stats().details?.groups as Record<string, { deduped: number }>)["stall-reader"]?.deduped === 10, "10 duplicates deduplicated");
+      await waitFor(
+        () => (reader.stats().details?.groups as Record<string, { deduped: number }>)["stall-reader"]?.deduped === 10,
+        "10 duplicates deduplicated",
+      );
     } finally {
       await stallForwarder.cut();
       await deleteKeys(admin as Redis, stallPrefix);
@@ -103,12 +120,19 @@ describe.skipIf(!hasRedis)("Redis unreachable (a forwarder between plexus and Re
     const e2ePrefix = `${prefix}-bus`;
     const busForwarder = new TcpForwarder(host, port);
     const forwardPort = await busForwarder.start();
-    const transport = makeTransport(redisConfig(e2ePrefix, { url: `redis://127.0.0.1:${forwardPort}` }), { commandTimeoutMs: 1_000, maxReconnectDelayMs: 100 });
+    const transport = makeTransport(redisConfig(e2ePrefix, { url: `redis://127.0.0.1:${forwardPort}` }), {
+      commandTimeoutMs: 1_000,
+      maxReconnectDelayMs: 100,
+    });
     const bus = new MessageBus({
       transport,
       source: "e2e",
       log: silentLogger(),
-      defaults: { mailbox: { capacity: 1_000, overflow: "block" }, outbox: { capacity: 500, overflow: "reject" }, maxPayloadBytes: 1_000_000 },
+      defaults: {
+        mailbox: { capacity: 1_000, overflow: "block" },
+        outbox: { capacity: 500, overflow: "reject" },
+        maxPayloadBytes: 1_000_000,
+      },
     });
     try {
       await bus.start();
@@ -129,7 +153,11 @@ describe.skipIf(!hasRedis)("Redis unreachable (a forwarder between plexus and Re
       // Consumers can see the replayed entries before the publisher's pipeline reply lands.
       await waitFor(() => bus.stats().outbox.depth === 0, "the outbox to drain", 5_000);
       expect(bus.stats().outbox).toMatchObject({ depth: 0, dropped: 0 });
-      await waitFor(async () => (await pendingCount(admin as Redis, `${e2ePrefix}:events`, "e2e-reader")) === 0, "every entry acked", 5_000);
+      await waitFor(
+        async () => (await pendingCount(admin as Redis, `${e2ePrefix}:events`, "e2e-reader")) === 0,
+        "every entry acked",
+        5_000,
+      );
     } finally {
       await bus.close();
       await busForwarder.cut();

@@ -1,5 +1,10 @@
 /** Polls `condition` until it returns a truthy value or `timeoutMs` passes (then throws `what`). */
-export async function waitFor<T>(condition: () => T | Promise<T>, what: string, timeoutMs = 5_000, intervalMs = 5): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  condition: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 5_000,
+  intervalMs = 5,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

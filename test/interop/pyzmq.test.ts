@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createEnvelope, type Envelope } from "../../src/transports/envelope.js";
 import { servicesRequired } from "../helpers/services.js";
 import { waitFor } from "../helpers/wait.js";
-import { collector, openTransport, startProxy, zmqConfig } from "../transports/zmq-test-kit.js";
+import { collector, openTransport, startProxy, zmqConfig } from "../transports/zmq/kit.js";
 
 // Debian's interpreter: the pyenv python3 first on PATH has no zmq module.
 const PYTHON = "/usr/bin/python3";
@@ -28,7 +28,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function python(script: string, args: string[]): { child: ChildProcessWithoutNullStreams; lines: Array<Record<string, unknown>>; stderr: () => string } {
+function python(
+  script: string,
+  args: string[],
+): { child: ChildProcessWithoutNullStreams; lines: Array<Record<string, unknown>>; stderr: () => string } {
   const child = spawn(PYTHON, [join(here, script), ...args]);
   const lines: Array<Record<string, unknown>> = [];
   let buffered = "";
@@ -76,10 +79,15 @@ describe.skipIf(!hasPyzmq)("pyzmq interop through the plexus proxy", () => {
     await waitFor(() => subscriber.lines.length > 0, "the pyzmq subscriber to start", 10_000);
     // The python side cannot tell us when its subscription reached the proxy: publish until it reads.
     let i = 0;
-    await waitFor(async () => {
-      await transport.publish([createEnvelope("orders.created", { i: i++ }, "plexus-test")]);
-      return subscriber.lines.length >= 4;
-    }, `3 messages at the pyzmq subscriber (stderr: ${subscriber.stderr()})`, 10_000, 20);
+    await waitFor(
+      async () => {
+        await transport.publish([createEnvelope("orders.created", { i: i++ }, "plexus-test")]);
+        return subscriber.lines.length >= 4;
+      },
+      `3 messages at the pyzmq subscriber (stderr: ${subscriber.stderr()})`,
+      10_000,
+      20,
+    );
     for (const line of subscriber.lines.slice(1)) {
       expect(line.parts).toBe(2);
       expect(line.topic).toBe("orders.created");

@@ -5,8 +5,8 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatTransport } from "../../src/cli/status.js";
 import { createRuntime, defineActor, type Runtime } from "../../src/index.js";
-import type { HealthBody } from "../../src/runtime/ops-health.js";
-import { silentLogger } from "../../src/runtime/logger.js";
+import type { HealthBody } from "../../src/runtime/ops/health.js";
+import { silentLogger } from "../../src/common/logger.js";
 import { REDIS_URL, redisHostPort, serviceAvailable } from "../helpers/services.js";
 import { runPrefix, waitFor } from "../helpers/wait.js";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime, defineActor, type LifecycleEvent, type Runtime } from "../../src/index.js";
-import { silentLogger } from "../../src/runtime/logger.js";
+import { silentLogger } from "../../src/common/logger.js";
 import { waitFor } from "../helpers/wait.js";
 
 const echo = defineActor<{ from: string; to: string }>({
@@ -47,7 +47,11 @@ describe("createRuntime (embedding)", () => {
         runtime: { name: "embedded", ops: { port: 0 }, stateDir: await stateDir() },
         children: [
           { id: "echo-a", kind: "echo", options: { from: "in.a", to: "out.a" } },
-          { id: "group", supervisor: { strategy: "rest_for_one" }, children: [{ id: "echo-b", kind: "echo", options: { from: "in.b", to: "out.b" } }] },
+          {
+            id: "group",
+            supervisor: { strategy: "rest_for_one" },
+            children: [{ id: "echo-b", kind: "echo", options: { from: "in.b", to: "out.b" } }],
+          },
         ],
       },
     });
@@ -60,7 +64,12 @@ describe("createRuntime (embedding)", () => {
     await runtime.bus.publish("in.a", { n: 1 });
     await runtime.bus.publish("in.b", { n: 2 });
     await waitFor(() => seen.length === 2, "both echoes");
-    expect(seen).toEqual(expect.arrayContaining([{ n: 1, by: "echo-a" }, { n: 2, by: "echo-b" }]));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        { n: 1, by: "echo-a" },
+        { n: 2, by: "echo-b" },
+      ]),
+    );
 
     const tree = runtime.tree();
     expect(tree.children?.map((child) => [child.id, child.state])).toEqual([
@@ -98,9 +107,17 @@ describe("createRuntime (embedding)", () => {
   it("rejects start with every config problem listed", async () => {
     runtime = createRuntime({
       logger: silentLogger(),
-      config: { runtime: { ops: { enabled: false } }, children: [{ id: "x", kind: "nope" }, { id: "y", kind: "heartbeat", options: { everyMs: -1 } }] },
+      config: {
+        runtime: { ops: { enabled: false } },
+        children: [
+          { id: "x", kind: "nope" },
+          { id: "y", kind: "heartbeat", options: { everyMs: -1 } },
+        ],
+      },
     });
-    await expect(runtime.start()).rejects.toThrow(/2 problems[\s\S]*unknown kind .nope.; known kinds: heartbeat[\s\S]*children\[1\]\.options\.everyMs/);
+    await expect(runtime.start()).rejects.toThrow(
+      /2 problems[\s\S]*unknown kind .nope.; known kinds: heartbeat[\s\S]*children\[1\]\.options\.everyMs/,
+    );
   });
 
   it("starts and stops dynamic children, checking their options like configured ones", async () => {
@@ -110,10 +127,16 @@ describe("createRuntime (embedding)", () => {
       config: { runtime: { name: "dynamic", ops: { enabled: false }, stateDir: await stateDir() }, children: [] },
     });
     await runtime.start();
-    await expect(runtime.startChild("root", { id: "bad", kind: "echo", restart: "permanent", shutdownMs: 1000, options: { from: "x" } })).rejects.toThrow(
-      /root\/bad\.options\.to: required key 'to' is missing/,
-    );
-    await runtime.startChild("root", { id: "late", kind: "echo", restart: "permanent", shutdownMs: 1000, options: { from: "late.in", to: "late.out" } });
+    await expect(
+      runtime.startChild("root", { id: "bad", kind: "echo", restart: "permanent", shutdownMs: 1000, options: { from: "x" } }),
+    ).rejects.toThrow(/root\/bad\.options\.to: required key 'to' is missing/);
+    await runtime.startChild("root", {
+      id: "late",
+      kind: "echo",
+      restart: "permanent",
+      shutdownMs: 1000,
+      options: { from: "late.in", to: "late.out" },
+    });
     expect(runtime.tree().children?.map((child) => [child.id, child.state])).toEqual([["late", "running"]]);
     const seen: unknown[] = [];
     await runtime.bus.subscribe("late.out", (envelope) => void seen.push(envelope.payload));
@@ -152,4 +175,3 @@ describe("createRuntime (embedding)", () => {
     expect(handled).toEqual(["incarnation-2", "incarnation-2"]);
   });
 });
-

@@ -25,7 +25,7 @@ describe("StateStore", () => {
     const { logger } = recordingLogger();
     const store = new StateStore(dir, logger).forActor("root/monitors/integration");
     expect(await store.load()).toBeUndefined();
-    const value = { seen: ["a.ts", "b.py"], count: 2, nested: { ok: true, text: "é \u2028 \"q\"" } };
+    const value = { seen: ["a.ts", "b.py"], count: 2, nested: { ok: true, text: 'é \u2028 "q"' } };
     await store.save(value);
     expect(await store.load()).toEqual(value);
 
@@ -66,8 +66,16 @@ describe("StateStore", () => {
     const { logger, records } = recordingLogger();
     const cases: Array<[string, unknown, string]> = [
       ["root/foreign", { format: "something-else/2", actor: "root/foreign", value: 1 }, "format"],
-      ["root/other", { format: STATE_FORMAT, actor: "root/someone-else", savedAt: "", checksum: stateChecksum("1"), value: 1 }, "belongs to actor"],
-      ["root/edited", { format: STATE_FORMAT, actor: "root/edited", savedAt: "", checksum: stateChecksum("1"), value: 2 }, "checksum mismatch"],
+      [
+        "root/other",
+        { format: STATE_FORMAT, actor: "root/someone-else", savedAt: "", checksum: stateChecksum("1"), value: 1 },
+        "belongs to actor",
+      ],
+      [
+        "root/edited",
+        { format: STATE_FORMAT, actor: "root/edited", savedAt: "", checksum: stateChecksum("1"), value: 2 },
+        "checksum mismatch",
+      ],
     ];
     for (const [actor, content, reason] of cases) {
       await writeFile(join(dir, snapshotFileName(actor)), JSON.stringify(content));

@@ -1,6 +1,13 @@
 import type { Envelope } from "../../src/transports/envelope.js";
 import { patternMatches } from "../../src/transports/topics.js";
-import type { Delivery, Transport, TransportEvents, TransportStats, TransportSubscription, TransportSubscriptionSpec } from "../../src/transports/transport.js";
+import type {
+  Delivery,
+  Transport,
+  TransportEvents,
+  TransportStats,
+  TransportSubscription,
+  TransportSubscriptionSpec,
+} from "../../src/transports/transport.js";
 
 /**
  * A cross-process-looking transport the tests control: it records every batch, can be told to
@@ -15,7 +22,12 @@ export class FakeNetworkTransport implements Transport {
   private readonly subscriptions: Array<{ pattern: string; deliver: Delivery }> = [];
 
   constructor(acknowledgements = false) {
-    this.guarantees = { delivery: acknowledgements ? "at-least-once" : "at-most-once", acknowledgements, crossProcess: true, groupsAcrossProcesses: true } as const;
+    this.guarantees = {
+      delivery: acknowledgements ? "at-least-once" : "at-most-once",
+      acknowledgements,
+      crossProcess: true,
+      groupsAcrossProcesses: true,
+    } as const;
   }
 
   get sent(): Envelope[] {

@@ -44,7 +44,10 @@ describe("topic grammar", () => {
 
   it("rejects bad topics with INVALID_TOPIC and a reason", () => {
     for (const topic of ["", "a..b", ".a", "a.", "a b", "a.*", "a.>", "ä", "a/b", "x".repeat(1025)]) {
-      expect(codeOf(() => validateTopic(topic)), topic).toBe("INVALID_TOPIC");
+      expect(
+        codeOf(() => validateTopic(topic)),
+        topic,
+      ).toBe("INVALID_TOPIC");
     }
     expect(() => validateTopic("orders.*")).toThrow(/wildcards .* are for subscription patterns/);
     expect(() => validateTopic("a..b")).toThrow(/segment 2 is empty/);
@@ -52,7 +55,10 @@ describe("topic grammar", () => {
 
   it("rejects bad patterns with INVALID_PATTERN", () => {
     for (const pattern of ["", "a*", "a.>.b", ">.a", "a..b", "a.b*", "a.>b", "a b"]) {
-      expect(codeOf(() => validatePattern(pattern)), pattern).toBe("INVALID_PATTERN");
+      expect(
+        codeOf(() => validatePattern(pattern)),
+        pattern,
+      ).toBe("INVALID_PATTERN");
     }
     expect(() => validatePattern("a*")).toThrow(/wildcards must be whole segments/);
     expect(() => validatePattern("a.>.b")).toThrow(/must be the last segment/);
@@ -115,7 +121,10 @@ describe("SubscriptionIndex", () => {
           }
           const check = (): void => {
             for (const topic of topics) {
-              const expected = live.filter(([p]) => patternMatches(p, topic)).map(([, v]) => v).sort();
+              const expected = live
+                .filter(([p]) => patternMatches(p, topic))
+                .map(([, v]) => v)
+                .sort();
               expect([...index.match(topic)].sort()).toEqual(expected);
             }
           };
@@ -160,14 +169,18 @@ describe("SubscriptionIndex", () => {
     for (let i = 0; i < 10_000; i++) {
       const service = `svc${i % 100}`;
       const kind = i % 4;
-      const pattern = kind === 0 ? `${service}.event${i}` : kind === 1 ? `${service}.*.e${i % 7}` : kind === 2 ? `${service}.>` : `*.event${i % 50}`;
+      const pattern =
+        kind === 0 ? `${service}.event${i}` : kind === 1 ? `${service}.*.e${i % 7}` : kind === 2 ? `${service}.>` : `*.event${i % 50}`;
       entries.push([pattern, `s${i}`]);
       index.add(pattern, `s${i}`);
     }
     expect(index.size).toBe(10_000);
     const topics = ["svc3.event3", "svc4.x.e4", "svc10.event10", "svc99.a.b.c", "nosuch.event7", "svc1.event49", "_dead.svc1.event1"];
     for (const topic of topics) {
-      const expected = entries.filter(([p]) => patternMatches(p, topic)).map(([, v]) => v).sort();
+      const expected = entries
+        .filter(([p]) => patternMatches(p, topic))
+        .map(([, v]) => v)
+        .sort();
       expect([...index.match(topic)].sort(), topic).toEqual(expected);
     }
     expect(index.match("svc10.event10").length).toBeGreaterThan(1);

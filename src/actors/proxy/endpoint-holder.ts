@@ -79,7 +79,10 @@ export async function findEndpointHolder(endpoint: string): Promise<EndpointHold
 async function commandLine(pid: string): Promise<string> {
   try {
     const raw = await readFile(`/proc/${pid}/cmdline`, "utf8");
-    return raw.split("\0").filter((part) => part.length > 0).join(" ");
+    return raw
+      .split("\0")
+      .filter((part) => part.length > 0)
+      .join(" ");
   } catch {
     return "(command line unreadable)";
   }

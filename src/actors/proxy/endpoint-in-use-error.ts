@@ -1,10 +1,10 @@
-import { PlexusError } from "../../runtime/errors.js";
+import { PlexusError } from "../../common/errors.js";
 import type { EndpointHolder } from "./endpoint-holder.js";
 
 /**
  * A proxy endpoint is already bound by someone else. Not retryable: restarting cannot free a port
- * another process owns, so the supervisor escalates at once instead of crash-looping (the
- * ChemBus story: two proxy services on the same ports).
+ * another process owns, so the supervisor escalates at once instead of crash-looping (two proxy
+ * services configured on the same ports would otherwise restart each other forever).
  */
 export class EndpointInUseError extends PlexusError {
   readonly endpoint: string;

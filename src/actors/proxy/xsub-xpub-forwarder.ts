@@ -53,7 +53,11 @@ export class XsubXpubForwarder {
   private constructor(options: ForwarderOptions) {
     this.stats = { xsub: options.xsub, xpub: options.xpub, messages: 0, bytes: 0, subscriptions: 0, unsubscriptions: 0, fullPauses: 0 };
     // linger 0: a stopped proxy must release its ports at once so a restart can rebind.
-    this.frontend = new XSubscriber({ linger: 0, receiveHighWaterMark: options.receiveHighWaterMark ?? 10_000, sendHighWaterMark: options.sendHighWaterMark ?? 10_000 });
+    this.frontend = new XSubscriber({
+      linger: 0,
+      receiveHighWaterMark: options.receiveHighWaterMark ?? 10_000,
+      sendHighWaterMark: options.sendHighWaterMark ?? 10_000,
+    });
     this.backend = new XPublisher({
       linger: 0,
       noDrop: options.noDrop ?? false,
@@ -70,7 +74,10 @@ export class XsubXpubForwarder {
   static async start(options: ForwarderOptions): Promise<XsubXpubForwarder> {
     const forwarder = new XsubXpubForwarder(options);
     try {
-      for (const [socket, endpoint] of [[forwarder.frontend, options.xsub], [forwarder.backend, options.xpub]] as const) {
+      for (const [socket, endpoint] of [
+        [forwarder.frontend, options.xsub],
+        [forwarder.backend, options.xpub],
+      ] as const) {
         await bindOrExplain(socket, endpoint);
         forwarder.bound.push(socket.lastEndpoint ?? endpoint);
       }

@@ -1,0 +1,15 @@
+/** Bus and contracts sections of a config, normalised. */
+
+export type ContractMode = "enforce" | "warn" | "off";
+
+export interface ContractsConfig {
+  /** Absolute path of the directory of JSON Schema files. */
+  dir: string;
+  mode: ContractMode;
+}
+
+export interface BusConfig {
+  mailbox: { capacity: number; overflow: "block" | "drop-oldest" | "drop-newest" | "reject" };
+  outbox: { capacity: number; overflow: "drop-oldest" | "drop-newest" | "reject" };
+  maxPayloadBytes: number;
+}

@@ -1,0 +1,389 @@
+import { PlexusError, toError } from "../../common/errors.js";
+import type { BusConfig } from "./bus-config.js";
+import type { Logger } from "../../common/logger.js";
+import type { Metrics } from "../../common/metrics.js";
+import { BatchPublisher } from "./batch-publisher.js";
+import { DEAD_LETTER_PREFIX } from "./bus.js";
+import type { Bus, BusStats, Handler, PublishOptions, RequestOptions, SubscribeOptions, Subscription } from "./bus.js";
+import { registerBusMetrics } from "./metrics.js";
+import type { ContractSet } from "./contracts.js";
+import { DeadLetters } from "./dead-letters.js";
+import { createEnvelope, type Envelope } from "../envelope.js";
+import { Mailbox, type DropReason } from "./mailbox.js";
+import { Outbox } from "./outbox.js";
+import { checkPayloadSize } from "./payload-size.js";
+import { CORRELATION_HEADER, PendingRequests, REPLY_ERROR_HEADER, REPLY_TO_HEADER } from "./request-reply.js";
+import { ThrottledLog } from "../../common/throttled-log.js";
+import { isSystemTopic, validatePattern, validateTopic } from "../topics.js";
+import type { Delivery, Transport, TransportSubscription } from "../transport.js";
+
+export interface MessageBusOptions {
+  transport: Transport;
+  /** Default `envelope.source` (the runtime name). */
+  source: string;
+  log: Logger;
+  metrics?: Metrics;
+  contracts?: ContractSet;
+  /** Mailbox, outbox and payload bounds (the config's `bus` section). */
+  defaults: BusConfig;
+  /** Default `_dead`. */
+  deadLetterPrefix?: string;
+  /** Default timeout of `request`. Default 5,000 ms. */
+  requestTimeoutMs?: number;
+}
+
+interface LiveSubscription {
+  label: string;
+  mailbox: Mailbox;
+  handle: TransportSubscription | undefined;
+  closed: boolean;
+}
+
+/** Topics remembered as valid, so steady publishing skips the grammar check. */
+const KNOWN_TOPICS_MAX = 10_000;
+
+/**
+ * The Bus actors and embedders use: topic and payload checks, contracts, per-subscription
+ * mailboxes, dead letters, request/reply, the outbox and metrics, over any Transport.
+ *
+ * In memory (`transport.publishLocal`) a publish is synchronous down to the mailboxes: no batch,
+ * no await. Over the network publishes of one tick become one batch (see BatchPublisher).
+ */
+export class MessageBus implements Bus {
+  private readonly transport: Transport;
+  private readonly log: Logger;
+  private readonly throttled: ThrottledLog;
+  private readonly defaults: BusConfig;
+  private readonly contracts: ContractSet | undefined;
+  private readonly local: boolean;
+  private readonly acknowledged: boolean;
+  private readonly outbox: Outbox;
+  private readonly publisher: BatchPublisher | undefined;
+  private readonly deadLetters: DeadLetters;
+  private readonly requests = new PendingRequests();
+  private readonly subscriptions = new Set<LiveSubscription>();
+  private readonly knownTopics = new Set<string>();
+  private readonly requestTimeoutMs: number;
+  private inbox: Promise<Subscription> | undefined;
+  private retireMetrics: (() => void) | undefined;
+  private closed = false;
+  private published = 0;
+  private retiredDelivered = 0;
+  private handlerErrors = 0;
+  private rejectedByContract = 0;
+  private contractWarnings = 0;
+  private readonly drops: Record<string, number> = {};
+
+  constructor(private readonly options: MessageBusOptions) {
+    this.transport = options.transport;
+    this.log = options.log;
+    this.throttled = new ThrottledLog(options.log);
+    this.defaults = options.defaults;
+    this.contracts = options.contracts?.mode === "off" ? undefined : options.contracts;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 5_000;
+    this.local = typeof this.transport.publishLocal === "function";
+    this.acknowledged = this.transport.guarantees.acknowledgements;
+    this.outbox = new Outbox(options.defaults.outbox, (envelope, reason) => {
+      this.throttled.warn(
+        `outbox:${reason}`,
+        { topic: envelope.topic, reason, capacity: this.outbox.capacity },
+        "bus outbox dropped an envelope",
+      );
+    });
+    this.publisher = this.local ? undefined : new BatchPublisher(this.transport, this.outbox, options.log);
+    this.deadLetters = new DeadLetters(
+      options.deadLetterPrefix ?? DEAD_LETTER_PREFIX,
+      options.source,
+      (envelope) => this.send(envelope),
+      options.log,
+    );
+    if (options.metrics) this.retireMetrics = registerBusMetrics(options.metrics, () => this.stats());
+  }
+
+  /** Connects the transport; the outbox starts replaying once it reports a connection. */
+  async start(): Promise<void> {
+    await this.transport.connect({
+      onConnectionChange: (connected) => {
+        this.log.info({ transport: this.transport.kind, connected }, connected ? "transport connected" : "transport disconnected");
+        this.publisher?.setConnected(connected);
+      },
+      onDeadLetter: (topic, reason, raw) => this.deadLetters.fromRaw(topic, reason, raw),
+    });
+    // The transport says whether it can deliver yet (a zmq proxy that is an actor starting later
+    // cannot): until it can, publishes wait in the outbox instead of vanishing unrouted.
+    this.publisher?.setConnected(this.transport.stats().connected);
+  }
+
+  publish<P>(topic: string, payload: P, options?: PublishOptions): Promise<Envelope<P>> {
+    try {
+      if (this.closed) throw new PlexusError("BUS_CLOSED", `publish to "${topic}" after the bus was closed`);
+      this.checkTopic(topic);
+      checkPayloadSize(topic, payload, this.defaults.maxPayloadBytes, !this.local);
+      if (this.contracts !== undefined) this.checkOutgoing(topic, payload);
+      const envelope = createEnvelope(topic, payload, options?.source ?? this.options.source, options?.headers);
+      this.published++;
+      const sent = this.send(envelope);
+      return sent === undefined ? Promise.resolve(envelope) : sent.then(() => envelope);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async subscribe<P = unknown>(pattern: string, handler: Handler<P>, options: SubscribeOptions = {}): Promise<Subscription> {
+    if (this.closed) throw new PlexusError("BUS_CLOSED", `subscribe to "${pattern}" after the bus was closed`);
+    validatePattern(pattern);
+    const subscriber = options.subscriber ?? this.options.source;
+    const label = `${pattern}${options.group !== undefined ? `#${options.group}` : ""}@${subscriber}`;
+    const live: LiveSubscription = { label, mailbox: undefined as unknown as Mailbox, handle: undefined, closed: false };
+    live.mailbox = new Mailbox(
+      {
+        label,
+        capacity: options.mailbox?.capacity ?? this.defaults.mailbox.capacity,
+        overflow: options.mailbox?.overflow ?? this.defaults.mailbox.overflow,
+        concurrency: options.concurrency ?? 1,
+        acknowledged: this.acknowledged,
+        refusal: this.acknowledged ? "reject-promise" : this.local ? "throw" : "count-only",
+      },
+      {
+        run: (envelope) => this.runHandler(handler as Handler, envelope),
+        onHandlerError: (envelope, error) => this.handlerFailed(live, envelope, error),
+        onDrop: (envelope, reason) => this.dropped(live, envelope, reason),
+      },
+    );
+    const mailbox = live.mailbox;
+    // Foreign producers bypass our publish-side check, so cross-process deliveries are checked again.
+    const deliver: Delivery =
+      this.contracts !== undefined && this.transport.guarantees.crossProcess
+        ? (envelope) => this.receiveChecked(live, envelope)
+        : (envelope) => mailbox.offer(envelope);
+    this.subscriptions.add(live);
+    try {
+      const spec = {
+        pattern,
+        subscriber,
+        ...(options.group !== undefined ? { group: options.group } : {}),
+        ...(options.ephemeral === true ? { ephemeral: true } : {}),
+      };
+      live.handle = await this.transport.subscribe(spec, deliver);
+    } catch (error) {
+      this.retire(live);
+      throw error;
+    }
+    return {
+      pattern,
+      ...(options.group !== undefined ? { group: options.group } : {}),
+      unsubscribe: async () => {
+        if (live.closed) return;
+        this.retire(live);
+        await live.handle?.close();
+      },
+    };
+  }
+
+  async request<R = unknown, P = unknown>(topic: string, payload: P, options: RequestOptions = {}): Promise<R> {
+    validateTopic(topic);
+    if (this.transport.hasSubscribers !== undefined && !this.transport.hasSubscribers(topic)) {
+      throw new PlexusError(
+        "NO_RESPONDERS",
+        `No subscriber handles "${topic}" in this process, so the request cannot be answered; subscribe a handler first.`,
+      );
+    }
+    await this.ensureInbox();
+    const { correlationId, replyTo, reply } = this.requests.open<R>(topic, options.timeoutMs ?? this.requestTimeoutMs);
+    const headers = { ...options.headers, [REPLY_TO_HEADER]: replyTo, [CORRELATION_HEADER]: correlationId };
+    this.publish(topic, payload, { headers }).catch((error: unknown) => this.requests.fail(correlationId, error));
+    return reply;
+  }
+
+  stats(): BusStats {
+    let delivered = this.retiredDelivered;
+    const mailboxDepths: Record<string, number> = {};
+    for (const live of this.subscriptions) {
+      delivered += live.mailbox.delivered;
+      mailboxDepths[live.label] = (mailboxDepths[live.label] ?? 0) + live.mailbox.depth;
+    }
+    return {
+      published: this.published,
+      delivered,
+      handlerErrors: this.handlerErrors,
+      deadLettered: this.deadLetters.published,
+      rejectedByContract: this.rejectedByContract,
+      drops: { ...this.drops },
+      mailboxDepths,
+      outbox: { depth: this.outbox.depth, dropped: this.outbox.dropped, replayed: this.outbox.replayed },
+      transport: this.transport.stats(),
+    };
+  }
+
+  /** Contract warnings (mode `warn`) seen so far. */
+  get contractWarningCount(): number {
+    return this.contractWarnings;
+  }
+
+  /** Stops every subscription, fails waiting requests, flushes what it can and closes the transport. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.requests.rejectAll(new PlexusError("BUS_CLOSED", "the bus closed before a reply arrived"));
+    const handles: Array<Promise<void> | undefined> = [];
+    for (const live of [...this.subscriptions]) {
+      this.retire(live);
+      handles.push(live.handle?.close());
+    }
+    await Promise.allSettled(handles);
+    await this.publisher?.close();
+    this.retireMetrics?.();
+    await this.transport.close();
+  }
+
+  /** Hands an envelope to the transport: synchronously in memory, batched over the network. */
+  private send(envelope: Envelope): void | Promise<void> {
+    if (this.publisher === undefined)
+      return (this.transport.publishLocal as (e: Envelope) => void | Promise<void>).call(this.transport, envelope);
+    return this.publisher.send(envelope);
+  }
+
+  private checkTopic(topic: string): void {
+    if (this.knownTopics.has(topic)) return;
+    validateTopic(topic);
+    if (this.knownTopics.size >= KNOWN_TOPICS_MAX) this.knownTopics.clear();
+    this.knownTopics.add(topic);
+  }
+
+  private checkOutgoing(topic: string, payload: unknown): void {
+    const contracts = this.contracts as ContractSet;
+    const result = contracts.check(topic, payload);
+    if (result.ok) return;
+    const where = `${result.pointer || "/"}`;
+    if (contracts.mode === "enforce") {
+      this.rejectedByContract++;
+      throw new PlexusError(
+        "CONTRACT_VIOLATION",
+        `Payload for "${topic}" breaks contract ${result.schemaFile} at ${where}: ${result.message}. Fix the payload or the schema.`,
+        { retryable: false },
+      );
+    }
+    this.contractWarnings++;
+    this.throttled.warn(
+      `contract:${topic}`,
+      { topic, pointer: where, schemaFile: result.schemaFile, problem: result.message },
+      "payload breaks its contract (mode warn: published anyway)",
+    );
+  }
+
+  private receiveChecked(live: LiveSubscription, envelope: Envelope): void | Promise<void> {
+    const contracts = this.contracts as ContractSet;
+    if (!isSystemTopic(envelope.topic)) {
+      const result = contracts.check(envelope.topic, envelope.payload);
+      if (!result.ok) {
+        const detail = `${result.pointer || "/"}: ${result.message} (${result.schemaFile})`;
+        if (contracts.mode === "enforce") {
+          this.rejectedByContract++;
+          this.throttled.warn(
+            `incoming-contract:${envelope.topic}`,
+            { topic: envelope.topic, source: envelope.source, problem: detail, subscription: live.label },
+            "incoming message breaks its contract; dead-lettered",
+          );
+          this.deadLetters.fromEnvelope(envelope, "contract", detail, live.label);
+          return undefined; // handled: an ack transport must not redeliver it
+        }
+        this.contractWarnings++;
+        this.throttled.warn(
+          `incoming-contract:${envelope.topic}`,
+          { topic: envelope.topic, source: envelope.source, problem: detail },
+          "incoming message breaks its contract (mode warn: delivered anyway)",
+        );
+      }
+    }
+    return live.mailbox.offer(envelope);
+  }
+
+  private runHandler(handler: Handler, envelope: Envelope): unknown {
+    const replyTo = envelope.headers?.[REPLY_TO_HEADER];
+    if (replyTo === undefined) return handler(envelope);
+    const result = handler(envelope);
+    if (isThenable(result)) return Promise.resolve(result).then((value) => this.reply(envelope, replyTo, value));
+    this.reply(envelope, replyTo, result);
+    return undefined;
+  }
+
+  private reply(request: Envelope, replyTo: string, value: unknown, failure?: string): void {
+    const correlationId = request.headers?.[CORRELATION_HEADER] ?? request.id;
+    try {
+      validateTopic(replyTo);
+    } catch {
+      this.throttled.warn(
+        `reply-to:${request.topic}`,
+        { topic: request.topic, replyTo },
+        "request carries an invalid replyTo header; no reply sent",
+      );
+      return;
+    }
+    const headers: Record<string, string> = { [CORRELATION_HEADER]: correlationId };
+    if (failure !== undefined) headers[REPLY_ERROR_HEADER] = failure;
+    const envelope = createEnvelope(replyTo, value === undefined ? null : value, this.options.source, headers);
+    try {
+      const sent = this.send(envelope);
+      if (sent !== undefined) sent.then(undefined, (error: unknown) => this.replyFailed(replyTo, error));
+    } catch (error) {
+      this.replyFailed(replyTo, error);
+    }
+  }
+
+  private replyFailed(replyTo: string, error: unknown): void {
+    this.throttled.warn(`reply:${replyTo}`, { replyTo, err: toError(error) }, "could not publish a reply");
+  }
+
+  private handlerFailed(live: LiveSubscription, envelope: Envelope, thrown: unknown): void {
+    this.handlerErrors++;
+    const error = toError(thrown);
+    this.throttled.error(
+      `handler:${live.label}`,
+      { err: error, topic: envelope.topic, subscription: live.label },
+      "subscription handler failed",
+    );
+    // Ack transports redeliver a failed message and dead-letter it after their delivery limit.
+    if (!this.acknowledged) this.deadLetters.fromEnvelope(envelope, "handler-error", error.message, live.label);
+    const replyTo = envelope.headers?.[REPLY_TO_HEADER];
+    if (replyTo !== undefined) this.reply(envelope, replyTo, null, error.message);
+  }
+
+  private dropped(live: LiveSubscription, envelope: Envelope, reason: DropReason): void {
+    this.drops[reason] = (this.drops[reason] ?? 0) + 1;
+    this.throttled.warn(
+      `drop:${live.label}:${reason}`,
+      { subscription: live.label, topic: envelope.topic, reason },
+      "mailbox dropped a message",
+    );
+    // Refused messages on ack transports stay pending and come back; dead-lettering them would duplicate.
+    const redelivered = this.acknowledged && (reason === "reject" || reason === "block-overflow" || reason === "closed");
+    if (redelivered) return;
+    const detail =
+      reason === "closed"
+        ? `subscription ${live.label} closed before the message was handled`
+        : `mailbox of ${live.label} full (capacity ${live.mailbox.capacity}, policy ${reason === "block-overflow" ? "block" : reason})`;
+    this.deadLetters.fromEnvelope(envelope, reason, detail, live.label);
+  }
+
+  private retire(live: LiveSubscription): void {
+    if (live.closed) return;
+    live.closed = true;
+    live.mailbox.close();
+    this.retiredDelivered += live.mailbox.delivered;
+    this.subscriptions.delete(live);
+  }
+
+  private ensureInbox(): Promise<Subscription> {
+    this.inbox ??= this.subscribe(this.requests.inboxPattern, (reply) => this.requests.settle(reply), {
+      subscriber: `${this.options.source}.inbox`,
+    });
+    this.inbox.catch(() => {
+      this.inbox = undefined; // try again on the next request
+    });
+    return this.inbox;
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== undefined && value !== null && typeof (value as { then?: unknown }).then === "function";
+}

@@ -1,0 +1,49 @@
+import type { Logger } from "../common/logger.js";
+import type { Metrics } from "../common/metrics.js";
+import type { BusConfig, ContractsConfig } from "./bus/bus-config.js";
+import { loadContracts } from "./bus/contracts.js";
+import { MessageBus } from "./bus/message-bus.js";
+import { createTransport } from "./create-transport.js";
+import type { TransportConfig } from "./transport-config.js";
+
+/** The sections of a config that a Bus is built from. */
+export interface OpenBusConfig {
+  transport: TransportConfig;
+  bus: BusConfig;
+  /** Contracts to enforce; absent = none. */
+  contracts?: ContractsConfig;
+}
+
+/** Who the Bus speaks for and where it reports. */
+export interface OpenBusContext {
+  /** Default `envelope.source`, the name in consumer names and of wrapped foreign messages. */
+  source: string;
+  log: Logger;
+  metrics?: Metrics;
+}
+
+/**
+ * Opens a Bus from config sections: contracts → transport → MessageBus → start. The runtime and
+ * the clients that work without a runtime (`plexus pub/sub -c`, `plexus doctor`) all open their
+ * bus here. When starting fails, what was opened is closed before the error is rethrown, so a
+ * failed open holds no socket or connection.
+ */
+export async function openBus(config: OpenBusConfig, context: OpenBusContext): Promise<MessageBus> {
+  const contracts = config.contracts ? await loadContracts(config.contracts.dir, config.contracts.mode) : undefined;
+  const transport = await createTransport(config.transport, { log: context.log.child({ component: "transport" }), source: context.source });
+  const bus = new MessageBus({
+    transport,
+    source: context.source,
+    log: context.log.child({ component: "bus" }),
+    defaults: config.bus,
+    ...(context.metrics ? { metrics: context.metrics } : {}),
+    ...(contracts ? { contracts } : {}),
+  });
+  try {
+    await bus.start();
+  } catch (error) {
+    await bus.close().catch(() => undefined);
+    throw error;
+  }
+  return bus;
+}
