@@ -6,7 +6,7 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Redis } from "ioredis";
-import type { RedisTransportConfig } from "../../src/transports/transport-config.js";
+import type { ResolvedRedisTransportConfig } from "../../src/transports/transport-config.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { createEnvelope, type Envelope } from "../../src/transports/envelope.js";
 import { RedisTransport } from "../../src/transports/redis/transport.js";
@@ -50,7 +50,7 @@ export function now(): number {
   return performance.timeOrigin + performance.now();
 }
 
-export function benchConfig(args: RoleArgs): RedisTransportConfig {
+export function benchConfig(args: RoleArgs): ResolvedRedisTransportConfig {
   const pack = args.mode === "pack" ? args.pack : 1;
   return {
     kind: "redis",

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { ChildSpec } from "../runtime/supervision/child-spec.js";
-import type { PlexusConfig } from "../runtime/config/plexus-config.js";
+import type { ResolvedConfig } from "../runtime/config/plexus-config.js";
 import { writeOut, type CliIo } from "./cli-io.js";
 import { DEFAULT_CONFIG, resolveConfigPath } from "./config-file.js";
 import { ExitCode } from "./exit-codes.js";
@@ -37,7 +37,7 @@ export async function runValidate(options: ValidateOptions, io: CliIo): Promise<
     import("../actors/builtin-kinds.js"),
     import("../transports/bus/contracts.js"),
   ]);
-  let config: PlexusConfig;
+  let config: ResolvedConfig;
   try {
     config = await loadConfig(file, { kinds: new Map(builtinKinds.map((kind) => [kind.kind, kind])), env: io.env, cwd: io.cwd });
   } catch (error) {

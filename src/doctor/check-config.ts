@@ -1,6 +1,6 @@
 import type { AnyActorDefinition } from "../runtime/actor-definition.js";
 import { loadConfig } from "../runtime/config/load-config.js";
-import type { PlexusConfig } from "../runtime/config/plexus-config.js";
+import type { ResolvedConfig } from "../runtime/config/plexus-config.js";
 import { toError } from "../common/errors.js";
 import { DoctorExitCode, failed, passed, type DoctorCheckResult } from "./check-result.js";
 
@@ -19,7 +19,7 @@ export interface ConfigCheckOptions {
  * Check 1: the config loads. On failure the detail is the loader's whole ConfigError text (every
  * problem with file:line and key path), since that already says where and what.
  */
-export async function checkConfig(options: ConfigCheckOptions): Promise<{ result: DoctorCheckResult; config?: PlexusConfig }> {
+export async function checkConfig(options: ConfigCheckOptions): Promise<{ result: DoctorCheckResult; config?: ResolvedConfig }> {
   const label = typeof options.source === "string" ? options.source : "(config object)";
   try {
     const config = await loadConfig(options.source, {

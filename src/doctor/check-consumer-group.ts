@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { TransportConfig } from "../transports/transport-config.js";
+import type { ResolvedTransportConfig } from "../transports/transport-config.js";
 import { toError } from "../common/errors.js";
 import { redactUrl } from "../common/redact-url.js";
 import { closeDoctorRedis, openDoctorRedis, redisFix } from "./redis-client.js";
@@ -16,7 +16,7 @@ const MIN_REDIS_VERSION: readonly [number, number] = [6, 2];
  * another consumer reads is touched) and deletes it afterwards. Also checks the server version
  * supports XAUTOCLAIM, without which dead consumers' messages would never be reclaimed.
  */
-export async function checkConsumerGroup(transport: TransportConfig): Promise<DoctorCheckResult> {
+export async function checkConsumerGroup(transport: ResolvedTransportConfig): Promise<DoctorCheckResult> {
   if (transport.kind !== "redis") {
     return skipped(
       NAME,

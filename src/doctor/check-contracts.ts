@@ -1,4 +1,4 @@
-import type { ContractsConfig } from "../transports/bus/bus-config.js";
+import type { ResolvedContractsConfig } from "../transports/bus/bus-config.js";
 import { toError } from "../common/errors.js";
 import { compileContracts } from "../transports/bus/contracts.js";
 import { DoctorExitCode, failed, passed, skipped, type DoctorCheckResult } from "./check-result.js";
@@ -6,7 +6,7 @@ import { DoctorExitCode, failed, passed, skipped, type DoctorCheckResult } from 
 const NAME = "contracts";
 
 /** Check 6: every contract file in `contracts.dir` compiles; every problem is listed at once. */
-export async function checkContracts(contracts: ContractsConfig | undefined): Promise<DoctorCheckResult> {
+export async function checkContracts(contracts: ResolvedContractsConfig | undefined): Promise<DoctorCheckResult> {
   if (contracts === undefined) return skipped(NAME, "no contracts section in the config", DoctorExitCode.contracts);
   try {
     const { contracts: compiled, problems } = await compileContracts(contracts.dir);

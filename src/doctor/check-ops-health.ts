@@ -1,4 +1,4 @@
-import type { OpsConfig } from "../runtime/ops/ops-config.js";
+import type { ResolvedOpsConfig } from "../runtime/ops/ops-config.js";
 import { toError } from "../common/errors.js";
 import { DoctorExitCode, failed, passed, skipped, warned, type DoctorCheckResult } from "./check-result.js";
 
@@ -15,7 +15,7 @@ const HEALTH_TIMEOUT_MS = 2_000;
  * - something that is not a plexus ops server holding the port → a prerequisites failure (exit 1),
  *   because `plexus start` with this config would fail to bind it.
  */
-export async function checkOpsHealth(ops: OpsConfig, configLabel: string): Promise<DoctorCheckResult> {
+export async function checkOpsHealth(ops: ResolvedOpsConfig, configLabel: string): Promise<DoctorCheckResult> {
   if (!ops.enabled) return skipped(NAME, "runtime.ops is disabled in the config", 0);
   if (ops.port === 0)
     return skipped(NAME, "runtime.ops.port is 0 (ephemeral): the port of a running runtime cannot be known from the config", 0);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { PlexusConfig } from "../runtime/config/plexus-config.js";
+import type { ResolvedConfig } from "../runtime/config/plexus-config.js";
 import { toError } from "../common/errors.js";
 import type { Logger } from "../common/logger.js";
 import type { Subscription } from "../transports/bus/bus.js";
@@ -23,7 +23,7 @@ export const ROUND_TRIP_TIMEOUT_MS = 5_000;
  * removed afterwards. The subscription's consumer group is destroyed by the direct client.
  */
 export async function checkRoundTrip(
-  config: PlexusConfig,
+  config: ResolvedConfig,
   configLabel: string,
   log: Logger,
   timeoutMs = ROUND_TRIP_TIMEOUT_MS,
@@ -78,7 +78,7 @@ export async function checkRoundTrip(
   }
 }
 
-function describe(config: PlexusConfig): string {
+function describe(config: ResolvedConfig): string {
   const transport = config.transport;
   switch (transport.kind) {
     case "memory":
@@ -90,7 +90,7 @@ function describe(config: PlexusConfig): string {
   }
 }
 
-function roundTripFix(config: PlexusConfig, configLabel: string): string {
+function roundTripFix(config: ResolvedConfig, configLabel: string): string {
   switch (config.transport.kind) {
     case "memory":
       return "the in-process bus itself failed: report this as a plexus bug with the detail above";

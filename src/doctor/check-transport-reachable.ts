@@ -1,6 +1,6 @@
 import { Socket } from "node:net";
 import { existsSync } from "node:fs";
-import type { TransportConfig } from "../transports/transport-config.js";
+import type { ResolvedTransportConfig } from "../transports/transport-config.js";
 import { toError } from "../common/errors.js";
 import { redactUrl } from "../common/redact-url.js";
 import { closeDoctorRedis, openDoctorRedis, redisFix } from "./redis-client.js";
@@ -14,7 +14,7 @@ const TCP_TIMEOUT_MS = 2_000;
  * zmq: a TCP connect to the proxy's XSUB and XPUB endpoints (ipc: the socket file exists); a
  * successful connect proves something listens there, the round trip proves it is a proxy.
  */
-export async function checkTransportReachable(transport: TransportConfig, configLabel: string): Promise<DoctorCheckResult> {
+export async function checkTransportReachable(transport: ResolvedTransportConfig, configLabel: string): Promise<DoctorCheckResult> {
   switch (transport.kind) {
     case "memory":
       return passed(NAME, "memory transport: in-process, nothing to reach", DoctorExitCode.prerequisites);

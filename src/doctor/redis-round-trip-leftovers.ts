@@ -1,4 +1,4 @@
-import type { TransportConfig } from "../transports/transport-config.js";
+import type { ResolvedTransportConfig } from "../transports/transport-config.js";
 import { RedisStreamLayout } from "../transports/redis/stream-layout.js";
 import { closeDoctorRedis, openDoctorRedis } from "./redis-client.js";
 
@@ -15,7 +15,7 @@ import { closeDoctorRedis, openDoctorRedis } from "./redis-client.js";
  * Every Redis error is swallowed: the round-trip result already reports an unreachable Redis, and
  * the leftovers are a few bytes.
  */
-export async function prepareRedisLeftoverCleanup(transport: TransportConfig, topic: string): Promise<() => Promise<void>> {
+export async function prepareRedisLeftoverCleanup(transport: ResolvedTransportConfig, topic: string): Promise<() => Promise<void>> {
   if (transport.kind !== "redis") return async () => {};
   const layout = new RedisStreamLayout(transport.prefix, transport.layout);
   const url = transport.url;

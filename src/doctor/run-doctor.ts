@@ -1,5 +1,5 @@
 import type { AnyActorDefinition } from "../runtime/actor-definition.js";
-import type { PlexusConfig } from "../runtime/config/plexus-config.js";
+import type { ResolvedConfig } from "../runtime/config/plexus-config.js";
 import type { Logger } from "../common/logger.js";
 import { checkConfig } from "./check-config.js";
 import { checkConsumerGroup } from "./check-consumer-group.js";
@@ -76,7 +76,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 }
 
 async function transportChecks(
-  config: PlexusConfig,
+  config: ResolvedConfig,
   reachable: boolean,
   shownPath: string,
   options: DoctorOptions,

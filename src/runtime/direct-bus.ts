@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { PlexusConfig } from "./config/plexus-config.js";
+import type { ResolvedConfig } from "./config/plexus-config.js";
 import { PlexusError } from "../common/errors.js";
 import type { Logger } from "../common/logger.js";
 import type { MessageBus } from "../transports/bus/message-bus.js";
@@ -43,7 +43,7 @@ export interface DirectBus {
  * Throws PlexusError `DIRECT_MEMORY_TRANSPORT` for the memory transport: it lives inside the
  * process of the runtime that hosts it, so only that runtime's ops server can reach it.
  */
-export async function openDirectBus(config: PlexusConfig, options: DirectBusOptions): Promise<DirectBus> {
+export async function openDirectBus(config: ResolvedConfig, options: DirectBusOptions): Promise<DirectBus> {
   if (config.transport.kind === "memory" && options.allowMemory !== true) {
     const ops = config.runtime.ops;
     const where = config.source ? ` in ${config.source}` : "";

@@ -7,7 +7,7 @@ import { ConfigError, formatPath } from "./config/config-error.js";
 import { loadConfig } from "./config/load-config.js";
 import { KindOptionsValidator } from "./config/kind-options.js";
 import { isSupervisorSpec, type SupervisorChildSpec, type WorkerChildSpec } from "./supervision/child-spec.js";
-import { type PlexusConfig } from "./config/plexus-config.js";
+import { type ResolvedConfig } from "./config/plexus-config.js";
 import { PlexusError, toError } from "../common/errors.js";
 import type { ActorTreeNode, LifecycleEvent } from "./lifecycle-types.js";
 import { createLogger, type Logger } from "../common/logger.js";
@@ -43,7 +43,7 @@ export interface Runtime {
   readonly log: Logger;
   readonly state: RuntimeState;
   /** The loaded, normalised config; available once `start()` has resolved. */
-  readonly config: PlexusConfig;
+  readonly config: ResolvedConfig;
   /** Where the ops server listens, once started (undefined when `runtime.ops.enabled` is false). */
   readonly opsAddress: { host: string; port: number; url: string } | undefined;
   /** Resolves when the runtime stopped; `reason` is set when the root supervisor failed. */
@@ -73,7 +73,7 @@ export class PlexusRuntime implements Runtime {
   private readonly events = new EventEmitter();
   private readonly kinds = new Map<string, AnyActorDefinition>();
   private current: RuntimeState = "idle";
-  private loaded: PlexusConfig | undefined;
+  private loaded: ResolvedConfig | undefined;
   private messageBus: MessageBus | undefined;
   private ops: OpsServer | undefined;
   private supervision: SupervisionTree | undefined;
@@ -112,7 +112,7 @@ export class PlexusRuntime implements Runtime {
     return this.current;
   }
 
-  get config(): PlexusConfig {
+  get config(): ResolvedConfig {
     if (!this.loaded) throw new PlexusError("NOT_STARTED", "runtime.config is available after runtime.start()");
     return this.loaded;
   }

@@ -1,4 +1,4 @@
-import type { TransportConfig } from "./transport-config.js";
+import type { ResolvedTransportConfig } from "./transport-config.js";
 import type { Logger } from "../common/logger.js";
 import { MemoryTransport } from "./memory/transport.js";
 import type { Transport } from "./transport.js";
@@ -13,7 +13,7 @@ export interface TransportFactoryContext {
  * Builds the transport a config names. Network transports are imported lazily so that an
  * embedder on the memory transport never loads the ZeroMQ native module or a Redis client.
  */
-export async function createTransport(config: TransportConfig, context: TransportFactoryContext): Promise<Transport> {
+export async function createTransport(config: ResolvedTransportConfig, context: TransportFactoryContext): Promise<Transport> {
   switch (config.kind) {
     case "memory":
       return new MemoryTransport();

@@ -1,17 +1,17 @@
 import type { Logger } from "../common/logger.js";
 import type { Metrics } from "../common/metrics.js";
-import type { BusConfig, ContractsConfig } from "./bus/bus-config.js";
+import type { ResolvedBusConfig, ResolvedContractsConfig } from "./bus/bus-config.js";
 import { loadContracts } from "./bus/contracts.js";
 import { MessageBus } from "./bus/message-bus.js";
 import { createTransport } from "./create-transport.js";
-import type { TransportConfig } from "./transport-config.js";
+import type { ResolvedTransportConfig } from "./transport-config.js";
 
 /** The sections of a config that a Bus is built from. */
 export interface OpenBusConfig {
-  transport: TransportConfig;
-  bus: BusConfig;
+  transport: ResolvedTransportConfig;
+  bus: ResolvedBusConfig;
   /** Contracts to enforce; absent = none. */
-  contracts?: ContractsConfig;
+  contracts?: ResolvedContractsConfig;
 }
 
 /** Who the Bus speaks for and where it reports. */

@@ -1,10 +1,10 @@
 /** Transport sections of a config, normalised: durations in milliseconds, defaults filled in. */
 
-export interface MemoryTransportConfig {
+export interface ResolvedMemoryTransportConfig {
   kind: "memory";
 }
 
-export interface ZmqTransportConfig {
+export interface ResolvedZmqTransportConfig {
   kind: "zmq";
   xsub: string;
   xpub: string;
@@ -20,7 +20,7 @@ export interface ZmqTransportConfig {
   connectWaitMs?: number;
 }
 
-export interface RedisTransportConfig {
+export interface ResolvedRedisTransportConfig {
   kind: "redis";
   url: string;
   prefix: string;
@@ -39,4 +39,4 @@ export interface RedisTransportConfig {
   pack?: number;
 }
 
-export type TransportConfig = MemoryTransportConfig | ZmqTransportConfig | RedisTransportConfig;
+export type ResolvedTransportConfig = ResolvedMemoryTransportConfig | ResolvedZmqTransportConfig | ResolvedRedisTransportConfig;

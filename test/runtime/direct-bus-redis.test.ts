@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/runtime/config/load-config.js";
-import type { PlexusConfig } from "../../src/runtime/config/plexus-config.js";
+import type { ResolvedConfig } from "../../src/runtime/config/plexus-config.js";
 import { silentLogger } from "../../src/common/logger.js";
 import type { Envelope } from "../../src/transports/envelope.js";
 import { openDirectBus, type DirectBus } from "../../src/runtime/direct-bus.js";
@@ -37,7 +37,7 @@ describe("openDirectBus on the memory transport", () => {
 describe.skipIf(!hasRedis)("openDirectBus on redis: two direct clients", () => {
   let admin: Redis;
   let prefix: string;
-  let config: PlexusConfig;
+  let config: ResolvedConfig;
   let contractsDir: string;
   const clients: DirectBus[] = [];
 

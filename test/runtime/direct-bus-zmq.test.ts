@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/runtime/config/load-config.js";
-import type { PlexusConfig } from "../../src/runtime/config/plexus-config.js";
+import type { ResolvedConfig } from "../../src/runtime/config/plexus-config.js";
 import { silentLogger } from "../../src/common/logger.js";
 import type { Envelope } from "../../src/transports/envelope.js";
 import { openDirectBus, type DirectBus } from "../../src/runtime/direct-bus.js";
@@ -11,7 +11,7 @@ const log = silentLogger();
 
 describe("openDirectBus on zmq: two direct clients through a proxy", () => {
   let proxy: TestProxy;
-  let config: PlexusConfig;
+  let config: ResolvedConfig;
   const clients: DirectBus[] = [];
 
   const open = async (name: string): Promise<DirectBus> => {

@@ -15,7 +15,7 @@ import type { AnyActorDefinition } from "../actor-definition.js";
 import { ConfigError, describeSchemaError, formatIssue, formatPath } from "./config-error.js";
 import type { ConfigIssue, PathSegment, PendingIssue } from "./config-error.js";
 import { normaliseConfig } from "./normalise.js";
-import type { PlexusConfig } from "./plexus-config.js";
+import type { ResolvedConfig } from "./plexus-config.js";
 import { interpolateEnvCollecting } from "./env-interpolation.js";
 import type { Environment } from "./env-interpolation.js";
 import { KindOptionsValidator } from "./kind-options.js";
@@ -183,7 +183,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  *   the same raw shape (not interpolated: code can read the environment itself; not mutated).
  * @throws ConfigError (code `CONFIG_INVALID`, non-retryable) listing every problem found.
  */
-export async function loadConfig(source: string | Record<string, unknown>, options: LoadConfigOptions): Promise<PlexusConfig> {
+export async function loadConfig(source: string | Record<string, unknown>, options: LoadConfigOptions): Promise<ResolvedConfig> {
   const cwd = options.cwd ?? process.cwd();
   const validateSchema = await configSchemaValidator();
   const pending: PendingIssue[] = [];

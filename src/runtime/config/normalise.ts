@@ -1,6 +1,6 @@
 /**
  * Turns a raw config (already checked against `config/plexus.schema.json`, defaults applied) into
- * the normalised `PlexusConfig`: durations in milliseconds, paths absolute, child kinds resolved
+ * the normalised `ResolvedConfig`: durations in milliseconds, paths absolute, child kinds resolved
  * and their options validated. Also finds what a schema cannot express: duplicate sibling ids,
  * unknown kinds, `backoff.min > backoff.max`.
  *
@@ -10,10 +10,10 @@
 import path from "node:path";
 import { formatPath } from "./config-error.js";
 import type { PathSegment, PendingIssue } from "./config-error.js";
-import type { BusConfig, ContractsConfig } from "../../transports/bus/bus-config.js";
+import type { ResolvedBusConfig, ResolvedContractsConfig } from "../../transports/bus/bus-config.js";
 import type { ChildSpec, RestartType, Strategy, SupervisorSpec } from "../supervision/child-spec.js";
-import type { PlexusConfig, RuntimeSection } from "./plexus-config.js";
-import type { TransportConfig } from "../../transports/transport-config.js";
+import type { ResolvedConfig, ResolvedRuntimeSection } from "./plexus-config.js";
+import type { ResolvedTransportConfig } from "../../transports/transport-config.js";
 import { tryParseDuration } from "../../common/durations.js";
 import type { KindOptionsValidator } from "./kind-options.js";
 
@@ -28,7 +28,7 @@ export interface NormaliseContext {
 
 /** The normalised config and every problem found on the way (the config is unusable if any). */
 export interface NormaliseResult {
-  config: PlexusConfig;
+  config: ResolvedConfig;
   issues: PendingIssue[];
 }
 
@@ -67,7 +67,7 @@ function durationAt(parent: RawObject, key: string, fallback: number): number {
   return value === undefined ? fallback : (tryParseDuration(value) ?? 0);
 }
 
-function normaliseRuntime(raw: RawObject, baseDir: string): RuntimeSection {
+function normaliseRuntime(raw: RawObject, baseDir: string): ResolvedRuntimeSection {
   const ops = objectAt(raw, "ops");
   const token = ops.token;
   return {
@@ -85,7 +85,7 @@ function normaliseRuntime(raw: RawObject, baseDir: string): RuntimeSection {
   };
 }
 
-function normaliseTransport(raw: RawObject): TransportConfig {
+function normaliseTransport(raw: RawObject): ResolvedTransportConfig {
   switch (raw.kind) {
     case "zmq":
       return {
@@ -117,23 +117,23 @@ function normaliseTransport(raw: RawObject): TransportConfig {
   }
 }
 
-function normaliseContracts(raw: unknown, baseDir: string): ContractsConfig | undefined {
+function normaliseContracts(raw: unknown, baseDir: string): ResolvedContractsConfig | undefined {
   if (!isObject(raw)) return undefined;
   const mode = raw.mode === "warn" || raw.mode === "off" ? raw.mode : "enforce";
   return { dir: path.resolve(baseDir, stringAt(raw, "dir", "contracts")), mode };
 }
 
-function normaliseBus(raw: RawObject): BusConfig {
+function normaliseBus(raw: RawObject): ResolvedBusConfig {
   const mailbox = objectAt(raw, "mailbox");
   const outbox = objectAt(raw, "outbox");
   return {
     mailbox: {
       capacity: numberAt(mailbox, "capacity", 10_000),
-      overflow: stringAt(mailbox, "overflow", "drop-oldest") as BusConfig["mailbox"]["overflow"],
+      overflow: stringAt(mailbox, "overflow", "drop-oldest") as ResolvedBusConfig["mailbox"]["overflow"],
     },
     outbox: {
       capacity: numberAt(outbox, "capacity", 100_000),
-      overflow: stringAt(outbox, "overflow", "drop-oldest") as BusConfig["outbox"]["overflow"],
+      overflow: stringAt(outbox, "overflow", "drop-oldest") as ResolvedBusConfig["outbox"]["overflow"],
     },
     maxPayloadBytes: numberAt(raw, "maxPayloadBytes", 4 * 1_048_576),
   };
@@ -231,7 +231,7 @@ function normaliseChild(
  */
 export function normaliseConfig(raw: RawObject, context: NormaliseContext): NormaliseResult {
   const issues: PendingIssue[] = [];
-  const config: PlexusConfig = {
+  const config: ResolvedConfig = {
     runtime: normaliseRuntime(objectAt(raw, "runtime"), context.baseDir),
     transport: normaliseTransport(objectAt(raw, "transport")),
     supervisor: normaliseSupervisor(objectAt(raw, "supervisor"), ["supervisor"], issues),

@@ -1,23 +1,23 @@
 /** Normalised configuration: durations are milliseconds, defaults are filled in. */
-import type { BusConfig, ContractsConfig } from "../../transports/bus/bus-config.js";
-import type { TransportConfig } from "../../transports/transport-config.js";
-import type { OpsConfig } from "../ops/ops-config.js";
+import type { ResolvedBusConfig, ResolvedContractsConfig } from "../../transports/bus/bus-config.js";
+import type { ResolvedTransportConfig } from "../../transports/transport-config.js";
+import type { ResolvedOpsConfig } from "../ops/ops-config.js";
 import type { ChildSpec, SupervisorSpec } from "../supervision/child-spec.js";
 
-export interface RuntimeSection {
+export interface ResolvedRuntimeSection {
   name: string;
-  ops: OpsConfig;
+  ops: ResolvedOpsConfig;
   stateDir: string;
   log: { level: string };
 }
 
-export interface PlexusConfig {
-  runtime: RuntimeSection;
-  transport: TransportConfig;
+export interface ResolvedConfig {
+  runtime: ResolvedRuntimeSection;
+  transport: ResolvedTransportConfig;
   supervisor: SupervisorSpec;
   children: ChildSpec[];
-  contracts?: ContractsConfig;
-  bus: BusConfig;
+  contracts?: ResolvedContractsConfig;
+  bus: ResolvedBusConfig;
   /** Absolute path of the file this came from, when it came from a file. */
   source?: string;
 }

@@ -1,5 +1,5 @@
 /** The ops HTTP server section of a config, normalised. */
-export interface OpsConfig {
+export interface ResolvedOpsConfig {
   /** Default 127.0.0.1. */
   host: string;
   /** 0 = ephemeral (the bound port is logged); `false`-y `enabled` turns the server off. */

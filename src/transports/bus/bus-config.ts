@@ -2,13 +2,13 @@
 
 export type ContractMode = "enforce" | "warn" | "off";
 
-export interface ContractsConfig {
+export interface ResolvedContractsConfig {
   /** Absolute path of the directory of JSON Schema files. */
   dir: string;
   mode: ContractMode;
 }
 
-export interface BusConfig {
+export interface ResolvedBusConfig {
   mailbox: { capacity: number; overflow: "block" | "drop-oldest" | "drop-newest" | "reject" };
   outbox: { capacity: number; overflow: "drop-oldest" | "drop-newest" | "reject" };
   maxPayloadBytes: number;

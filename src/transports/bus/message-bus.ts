@@ -1,5 +1,5 @@
 import { PlexusError, toError } from "../../common/errors.js";
-import type { BusConfig } from "./bus-config.js";
+import type { ResolvedBusConfig } from "./bus-config.js";
 import type { Logger } from "../../common/logger.js";
 import type { Metrics } from "../../common/metrics.js";
 import { BatchPublisher } from "./batch-publisher.js";
@@ -25,7 +25,7 @@ export interface MessageBusOptions {
   metrics?: Metrics;
   contracts?: ContractSet;
   /** Mailbox, outbox and payload bounds (the config's `bus` section). */
-  defaults: BusConfig;
+  defaults: ResolvedBusConfig;
   /** Default `_dead`. */
   deadLetterPrefix?: string;
   /** Default timeout of `request`. Default 5,000 ms. */
@@ -53,7 +53,7 @@ export class MessageBus implements Bus {
   private readonly transport: Transport;
   private readonly log: Logger;
   private readonly throttled: ThrottledLog;
-  private readonly defaults: BusConfig;
+  private readonly defaults: ResolvedBusConfig;
   private readonly contracts: ContractSet | undefined;
   private readonly local: boolean;
   private readonly acknowledged: boolean;

@@ -1,9 +1,9 @@
-import type { BusConfig } from "./bus-config.js";
+import type { ResolvedBusConfig } from "./bus-config.js";
 import { PlexusError } from "../../common/errors.js";
 import type { Envelope } from "../envelope.js";
 import { RingBuffer } from "../../common/ring-buffer.js";
 
-export type OutboxOptions = BusConfig["outbox"];
+export type OutboxOptions = ResolvedBusConfig["outbox"];
 
 /** Why the outbox let go of an envelope without sending it. */
 export type OutboxDropReason = "drop-oldest" | "drop-newest" | "reject" | "shutdown";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
-import type { RedisTransportConfig } from "../transport-config.js";
+import type { ResolvedRedisTransportConfig } from "../transport-config.js";
 import { NonRetryableError, PlexusError, toError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import type { Envelope } from "../envelope.js";
@@ -65,7 +65,7 @@ export class RedisTransport implements Transport {
     groupsAcrossProcesses: true,
   };
   readonly layout: RedisStreamLayout;
-  private readonly config: RedisTransportConfig;
+  private readonly config: ResolvedRedisTransportConfig;
   private readonly log: Logger;
   private readonly tuning: RedisTransportTuning;
   /** Most envelopes per stream entry; 1 writes the plain, foreign-readable form only. */
@@ -87,7 +87,7 @@ export class RedisTransport implements Transport {
   private publishErrors = 0;
   private trimTimer: NodeJS.Timeout | undefined;
 
-  constructor(config: RedisTransportConfig, context: RedisTransportContext) {
+  constructor(config: ResolvedRedisTransportConfig, context: RedisTransportContext) {
     this.config = config;
     this.log = context.log.child({ transport: "redis" });
     this.layout = new RedisStreamLayout(config.prefix, config.layout);

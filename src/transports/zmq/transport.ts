@@ -1,5 +1,5 @@
 import { Publisher, Subscriber } from "zeromq";
-import type { ZmqTransportConfig } from "../transport-config.js";
+import type { ResolvedZmqTransportConfig } from "../transport-config.js";
 import { PlexusError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import type { Envelope } from "../envelope.js";
@@ -97,7 +97,7 @@ export class ZmqTransport implements Transport {
   private readonly drops: Record<string, number> = {};
 
   constructor(
-    private readonly config: ZmqTransportConfig,
+    private readonly config: ResolvedZmqTransportConfig,
     private readonly context: ZmqTransportContext,
   ) {
     this.throttled = new ThrottledLog(context.log);

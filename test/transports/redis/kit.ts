@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import type { RedisTransportConfig } from "../../../src/transports/transport-config.js";
+import type { ResolvedRedisTransportConfig } from "../../../src/transports/transport-config.js";
 import { silentLogger } from "../../../src/common/logger.js";
 import { RedisTransport, type RedisTransportTuning } from "../../../src/transports/redis/transport.js";
 import { REDIS_URL } from "../../helpers/services.js";
@@ -7,7 +7,7 @@ import { REDIS_URL } from "../../helpers/services.js";
 /** Shared set-up for the Redis transport suites: configs, transports and key cleanup. */
 
 /** A config for `prefix` with test-friendly timings (short idle and block times). */
-export function redisConfig(prefix: string, overrides: Partial<RedisTransportConfig> = {}): RedisTransportConfig {
+export function redisConfig(prefix: string, overrides: Partial<ResolvedRedisTransportConfig> = {}): ResolvedRedisTransportConfig {
   return {
     kind: "redis",
     url: REDIS_URL,
@@ -31,7 +31,7 @@ export const fastTuning: Partial<RedisTransportTuning> = {
 };
 
 /** A transport with a silent logger and fast timers; remember to close it. */
-export function makeTransport(config: RedisTransportConfig, tuning: Partial<RedisTransportTuning> = {}): RedisTransport {
+export function makeTransport(config: ResolvedRedisTransportConfig, tuning: Partial<RedisTransportTuning> = {}): RedisTransport {
   return new RedisTransport(config, { log: silentLogger(), source: "test", tuning: { ...fastTuning, ...tuning } });
 }
 

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RedisTransportConfig } from "../../../src/transports/transport-config.js";
+import type { ResolvedRedisTransportConfig } from "../../../src/transports/transport-config.js";
 import { createEnvelope, type Envelope } from "../../../src/transports/envelope.js";
 import type { RedisTransport } from "../../../src/transports/redis/transport.js";
 import { redisHostPort, serviceAvailable } from "../../helpers/services.js";
@@ -27,7 +27,7 @@ describe.skipIf(!hasRedis)("RedisTransport with pack", () => {
   const open: RedisTransport[] = [];
 
   async function transport(
-    overrides: Partial<RedisTransportConfig> = {},
+    overrides: Partial<ResolvedRedisTransportConfig> = {},
     events: Parameters<RedisTransport["connect"]>[0] = {},
   ): Promise<RedisTransport> {
     const t = makeTransport(redisConfig(prefix, overrides));

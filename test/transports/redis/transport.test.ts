@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEnvelope, type Envelope } from "../../../src/transports/envelope.js";
 import type { RedisTransport } from "../../../src/transports/redis/transport.js";
-import type { RedisTransportConfig } from "../../../src/transports/transport-config.js";
+import type { ResolvedRedisTransportConfig } from "../../../src/transports/transport-config.js";
 import { redisHostPort, serviceAvailable } from "../../helpers/services.js";
 import { runPrefix, waitFor } from "../../helpers/wait.js";
 import { adminClient, deleteKeys, makeTransport, pendingCount, redisConfig } from "./kit.js";
@@ -17,7 +17,7 @@ describe.skipIf(!hasRedis)("RedisTransport (events layout)", () => {
   let prefix: string;
   const open: RedisTransport[] = [];
 
-  async function transport(overrides: Partial<RedisTransportConfig> = {}): Promise<RedisTransport> {
+  async function transport(overrides: Partial<ResolvedRedisTransportConfig> = {}): Promise<RedisTransport> {
     const t = makeTransport(redisConfig(prefix, overrides));
     open.push(t);
     await t.connect();

@@ -1,5 +1,5 @@
 import { XsubXpubForwarder } from "../../../src/actors/proxy/xsub-xpub-forwarder.js";
-import type { ZmqTransportConfig } from "../../../src/transports/transport-config.js";
+import type { ResolvedZmqTransportConfig } from "../../../src/transports/transport-config.js";
 import { silentLogger } from "../../../src/common/logger.js";
 import type { Envelope } from "../../../src/transports/envelope.js";
 import { ZmqTransport, type ZmqTransportContext } from "../../../src/transports/zmq/transport.js";
@@ -17,7 +17,10 @@ export async function startProxy(
   return { proxy, ...proxy.endpoints };
 }
 
-export function zmqConfig(endpoints: { xsub: string; xpub: string }, overrides: Partial<ZmqTransportConfig> = {}): ZmqTransportConfig {
+export function zmqConfig(
+  endpoints: { xsub: string; xpub: string },
+  overrides: Partial<ResolvedZmqTransportConfig> = {},
+): ResolvedZmqTransportConfig {
   return {
     kind: "zmq",
     xsub: endpoints.xsub,
@@ -31,7 +34,7 @@ export function zmqConfig(endpoints: { xsub: string; xpub: string }, overrides: 
 
 /** A connected transport; closed by the returned `close` list owner. */
 export async function openTransport(
-  config: ZmqTransportConfig,
+  config: ResolvedZmqTransportConfig,
   context: Partial<ZmqTransportContext> = {},
   events?: Parameters<ZmqTransport["connect"]>[0],
 ): Promise<ZmqTransport> {
