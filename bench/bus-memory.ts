@@ -33,7 +33,7 @@ interface Target {
 }
 
 async function busTarget(): Promise<Target> {
-  const bus = new MessageBus({ transport: new MemoryTransport(), source: "bench", log: silentLogger(), defaults });
+  const bus = new MessageBus({ transport: new MemoryTransport(), source: "bench", log: silentLogger(), bounds: defaults });
   await bus.start();
   let first = true;
   return {

@@ -13,10 +13,25 @@ const MILLISECONDS_PER_UNIT: Readonly<Record<string, number>> = {
 };
 
 /**
- * The accepted string form, shared with `config/plexus.schema.json` (`$defs/duration/pattern`) so
- * editors flag the same values the loader rejects. Optional spaces between number and unit.
+ * The accepted string form, used by {@link DURATION_SCHEMA} (and so by the generated
+ * `config/plexus.schema.json`), so editors flag the same values the loader rejects. Optional
+ * spaces between number and unit.
  */
 export const DURATION_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$";
+
+/**
+ * A duration as users write it: a number of milliseconds, or a decimal number with a unit
+ * (`"250ms"`, `"1.5s"`, `"30s"`, `"5m"`, `"1h"`, `"1d"`). Negative values are rejected at run time.
+ */
+export type Duration = number | `${number}ms` | `${number}s` | `${number}m` | `${number}h` | `${number}d`;
+
+/** JSON Schema (draft 2020-12) of a {@link Duration}; config schemas refer to it as `#/$defs/duration`. */
+export const DURATION_SCHEMA = {
+  description: 'Milliseconds, or a number with a unit: ms, s, m, h, d ("250ms", "1.5s", "30s", "5m").',
+  type: ["number", "string"],
+  minimum: 0,
+  pattern: DURATION_PATTERN,
+} as const;
 
 const durationExpression = new RegExp(DURATION_PATTERN);
 

@@ -5,7 +5,7 @@ import { PlexusError } from "../common/errors.js";
 import type { Logger } from "../common/logger.js";
 import type { MessageBus } from "../transports/bus/message-bus.js";
 import type { Bus, BusStats, Handler, PublishOptions, RequestOptions, SubscribeOptions, Subscription } from "../transports/bus/bus.js";
-import { openBus } from "../transports/open-bus.js";
+import { openResolvedBus } from "../transports/open-bus.js";
 import type { Envelope } from "../transports/envelope.js";
 
 /** How a direct client presents itself and what it applies. */
@@ -56,7 +56,7 @@ export async function openDirectBus(config: ResolvedConfig, options: DirectBusOp
   }
   const source = options.name ?? "plexus-cli";
   const log = options.log.child({ client: source });
-  const bus = await openBus(
+  const bus = await openResolvedBus(
     {
       transport: config.transport,
       bus: config.bus,

@@ -1,13 +1,14 @@
 import { EventEmitter } from "node:events";
 import type { Bus } from "../transports/bus/bus.js";
 import type { MessageBus } from "../transports/bus/message-bus.js";
-import { openBus } from "../transports/open-bus.js";
+import { openResolvedBus } from "../transports/open-bus.js";
 import type { ActorContext, AnyActorDefinition, OpsRoutes } from "./actor-definition.js";
-import { ConfigError, formatPath } from "./config/config-error.js";
 import { loadConfig } from "./config/load-config.js";
 import { KindOptionsValidator } from "./config/kind-options.js";
-import { isSupervisorSpec, type SupervisorChildSpec, type WorkerChildSpec } from "./supervision/child-spec.js";
-import { type ResolvedConfig } from "./config/plexus-config.js";
+import type { ChildConfig } from "./supervision/child-config.js";
+import { type SupervisorChildSpec, type WorkerChildSpec } from "./supervision/child-spec.js";
+import { resolveChildConfig } from "./supervision/resolve-child.js";
+import type { PlexusConfig, ResolvedConfig } from "./config/plexus-config.js";
 import { PlexusError, toError } from "../common/errors.js";
 import type { ActorTreeNode, LifecycleEvent } from "./lifecycle-types.js";
 import { createLogger, type Logger } from "../common/logger.js";
@@ -21,8 +22,12 @@ import { createSupervisionTree, type SupervisionTree } from "./supervision/tree.
 
 /** Options of {@link createRuntime}. */
 export interface RuntimeOptions {
-  /** Path of a YAML/JSON config file, or an object of the same shape. */
-  config: string | Record<string, unknown>;
+  /**
+   * Path of a YAML/JSON config file, or an object of the same shape. An object config runs the
+   * ops server only when it has a `runtime.ops` section (several runtimes can share a process); a
+   * file runs it unless `runtime.ops.enabled` is false.
+   */
+  config: string | PlexusConfig;
   /** Actor kinds in addition to the built-in ones (`heartbeat`, `proxy`); one with a built-in's name replaces it. */
   kinds?: AnyActorDefinition[];
   /** Logger to use; default: pino to stderr at the config's level. */
@@ -56,8 +61,13 @@ export interface Runtime {
   tree(): ActorTreeNode;
   /** Subscribes to lifecycle events; returns a function that unsubscribes. */
   on(event: "lifecycle", listener: (event: LifecycleEvent) => void): () => void;
-  /** Starts a child under the supervisor at `supervisorPath` (e.g. `root`). */
-  startChild(supervisorPath: string, spec: WorkerChildSpec | SupervisorChildSpec): Promise<void>;
+  /**
+   * Starts a child under the supervisor at `supervisorPath` (e.g. `root`). `spec` is written as a
+   * config file's `children[]` entry (`{ id, kind, restart?, shutdown?: "5s", options? }`, or a
+   * nested supervisor) and gets the same defaults and checks, kind options included.
+   * @throws ConfigError (code `CONFIG_INVALID`) naming each bad key of `spec`.
+   */
+  startChild(supervisorPath: string, spec: ChildConfig): Promise<void>;
   /** Stops and removes a child. */
   stopChild(supervisorPath: string, id: string): Promise<void>;
 }
@@ -163,7 +173,7 @@ export class PlexusRuntime implements Runtime {
     this.loaded = config;
     // PLEXUS_LOG_LEVEL wins over the config: it is how an operator turns on debug for one run.
     if (!this.options.logger && !(this.options.env ?? process.env).PLEXUS_LOG_LEVEL) this.log.level = config.runtime.log.level;
-    const bus = await openBus(config, { source: config.runtime.name, log: this.log, metrics: this.metrics });
+    const bus = await openResolvedBus(config, { source: config.runtime.name, log: this.log, metrics: this.metrics });
     this.messageBus = bus;
     registerTransportMetrics(this.metrics, () => bus.stats().transport);
     if (config.runtime.ops.enabled) {
@@ -255,28 +265,11 @@ export class PlexusRuntime implements Runtime {
     await this.shutdown(undefined);
   }
 
-  async startChild(supervisorPath: string, spec: WorkerChildSpec | SupervisorChildSpec): Promise<void> {
+  async startChild(supervisorPath: string, spec: ChildConfig): Promise<void> {
     const tree = this.running();
-    await tree.startChild(supervisorPath, this.validatedChild(spec, `${supervisorPath}/${spec.id}`));
-  }
-
-  /** Options of dynamic children get the same schema check (and defaults) as configured ones. */
-  private validatedChild<S extends WorkerChildSpec | SupervisorChildSpec>(spec: S, at: string): S {
     this.optionsValidator ??= new KindOptionsValidator(this.kinds);
-    if (isSupervisorSpec(spec)) {
-      return { ...spec, children: spec.children.map((child) => this.validatedChild(child, `${at}/${child.id}`)) };
-    }
-    const resolved = this.optionsValidator.resolveKind(spec.kind, ["kind"]);
-    const problems = resolved.issue ? [resolved.issue] : [];
-    let options = spec.options;
-    if (resolved.definition) {
-      const result = this.optionsValidator.validate(resolved.definition, spec.options ?? {}, ["options"]);
-      options = result.options;
-      problems.push(...result.issues);
-    }
-    if (problems.length > 0)
-      throw new ConfigError(problems.map((issue) => ({ path: `${at}.${formatPath(issue.path)}`, message: issue.message })));
-    return { ...spec, options };
+    const child = resolveChildConfig(spec, { validator: this.optionsValidator, caller: `startChild(${JSON.stringify(supervisorPath)})` });
+    await tree.startChild(supervisorPath, child);
   }
 
   async stopChild(supervisorPath: string, id: string): Promise<void> {

@@ -33,7 +33,7 @@ async function runtime(
   const stateDir = await mkdtemp(join(tmpdir(), "plexus-proxy-"));
   cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
   const children = withProxy
-    ? [{ id: "chem-proxy", kind: "proxy", restart: "permanent", options: { xsub: endpoints.xsub, xpub: endpoints.xpub, ifBound } }]
+    ? [{ id: "chem-proxy", kind: "proxy", restart: "permanent" as const, options: { xsub: endpoints.xsub, xpub: endpoints.xpub, ifBound } }]
     : [];
   const instance = createRuntime({
     config: {

@@ -36,7 +36,7 @@ export function busOpener(makeTransport: (name: string) => Transport | Promise<T
         transport: await makeTransport(name),
         source: name,
         log: silentLogger(),
-        defaults: conformanceBusConfig,
+        bounds: conformanceBusConfig,
         ...(options.contracts ? { contracts: options.contracts } : {}),
       });
       buses.push(bus);

@@ -1,4 +1,4 @@
-import type { ResolvedZmqTransportConfig } from "../../src/transports/transport-config.js";
+import type { ZmqTransportConfig } from "../../src/transports/transport-config.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { createTransport } from "../../src/transports/create-transport.js";
 import { busOpener, type ConformanceHarness } from "./conformance-harness.js";
@@ -12,11 +12,10 @@ import { startTestProxy } from "./zmq-proxy-kit.js";
  */
 async function zmqHarness(): Promise<ConformanceHarness> {
   const proxy = await startTestProxy();
-  const config: ResolvedZmqTransportConfig = {
+  const config: ZmqTransportConfig = {
     kind: "zmq",
     xsub: proxy.xsub,
     xpub: proxy.xpub,
-    noDrop: false,
     sendHighWaterMark: 100_000,
     receiveHighWaterMark: 100_000,
   };

@@ -128,7 +128,7 @@ describe.skipIf(!hasRedis)("Redis unreachable (a forwarder between plexus and Re
       transport,
       source: "e2e",
       log: silentLogger(),
-      defaults: {
+      bounds: {
         mailbox: { capacity: 1_000, overflow: "block" },
         outbox: { capacity: 500, overflow: "reject" },
         maxPayloadBytes: 1_000_000,

@@ -128,13 +128,13 @@ describe("createRuntime (embedding)", () => {
     });
     await runtime.start();
     await expect(
-      runtime.startChild("root", { id: "bad", kind: "echo", restart: "permanent", shutdownMs: 1000, options: { from: "x" } }),
-    ).rejects.toThrow(/root\/bad\.options\.to: required key 'to' is missing/);
+      runtime.startChild("root", { id: "bad", kind: "echo", restart: "permanent", shutdown: "1s", options: { from: "x" } }),
+    ).rejects.toThrow(/^startChild\("root"\): options\.to: required key 'to' is missing$/);
     await runtime.startChild("root", {
       id: "late",
       kind: "echo",
       restart: "permanent",
-      shutdownMs: 1000,
+      shutdown: 1000,
       options: { from: "late.in", to: "late.out" },
     });
     expect(runtime.tree().children?.map((child) => [child.id, child.state])).toEqual([["late", "running"]]);
@@ -144,6 +144,27 @@ describe("createRuntime (embedding)", () => {
     await waitFor(() => seen.length === 1, "the dynamic child to answer");
     await runtime.stopChild("root", "late");
     expect(runtime.tree().children ?? []).toEqual([]);
+  });
+
+  it("starts a dynamic child written as a config file's children[] entry, with defaults and checks", async () => {
+    const seenOptions: unknown[] = [];
+    const recorder = defineActor({
+      kind: "recorder",
+      options: { type: "object", properties: { label: { type: "string", default: "rec" }, every: { type: "integer" } } },
+      start(ctx) {
+        seenOptions.push(ctx.options);
+      },
+    });
+    runtime = createRuntime({ logger: silentLogger(), kinds: [recorder], config: { runtime: { stateDir: await stateDir() } } });
+    await runtime.start();
+    await runtime.startChild("root", { id: "r", kind: "recorder", shutdown: "2s", options: { every: 3 } });
+    expect(seenOptions).toEqual([{ every: 3, label: "rec" }]);
+    expect(runtime.tree().children?.map((child) => [child.id, child.state])).toEqual([["r", "running"]]);
+    await expect(
+      runtime.startChild("root", { id: "s", kind: "recorder", shutdown: "2 parsecs", restart: "always" } as never),
+    ).rejects.toThrow(
+      /^startChild\("root"\): 2 problems\n {2}restart: expected one of permanent, transient, temporary, got "always"\n {2}shutdown: expected a duration/,
+    );
   });
 
   it("closes a crashed actor's subscriptions, so its restart does not double deliveries", async () => {

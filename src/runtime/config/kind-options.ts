@@ -6,8 +6,9 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import type { AnyActorDefinition } from "../actor-definition.js";
-import { describeSchemaError, suggestClosest } from "./config-error.js";
-import type { PathSegment, PendingIssue } from "./config-error.js";
+import type { PathSegment, PendingIssue } from "../../common/config-error.js";
+import { describeSchemaError } from "../../common/describe-schema-error.js";
+import { suggestClosest } from "../../common/suggest-closest.js";
 
 /** Options after validation (defaults applied), or the problems that prevent using them. */
 export interface KindOptionsResult {

@@ -1,21 +1,24 @@
 /**
  * Loads a plexus config: parse (YAML, or JSON through the same YAML parser so positions work for
- * both) → `${VAR}` interpolation in scalar values → JSON Schema validation against
- * `config/plexus.schema.json` (defaults applied) → normalisation and checks a schema cannot make
- * (kinds, kind options, duplicate ids). Every problem from every step is collected and thrown
- * together as one `ConfigError`, each with file:line:column and its key path.
+ * both) → `${VAR}` interpolation in scalar values → JSON Schema validation against the whole-config
+ * schema (`PLEXUS_CONFIG_SCHEMA`, defaults applied) → resolution through the section resolvers and
+ * the checks a schema cannot make (kinds, kind options, duplicate ids). Every problem from every
+ * step is collected and thrown together as one `ConfigError`, each with file:line:column and its
+ * key path.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ValidateFunction } from "ajv/dist/2020.js";
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
 import type { Document, Scalar } from "yaml";
+import { checkAgainstSchema } from "../../common/config-schema.js";
+import { ConfigError, formatIssue, formatPath } from "../../common/config-error.js";
+import type { ConfigIssue, PathSegment, PendingIssue } from "../../common/config-error.js";
 import type { AnyActorDefinition } from "../actor-definition.js";
-import { ConfigError, describeSchemaError, formatIssue, formatPath } from "./config-error.js";
-import type { ConfigIssue, PathSegment, PendingIssue } from "./config-error.js";
+import { CHILD_PATTERN_SENTENCES } from "../supervision/resolve-child.js";
 import { normaliseConfig } from "./normalise.js";
-import type { ResolvedConfig } from "./plexus-config.js";
+import { opsOffByOmission } from "./object-config-ops.js";
+import { PLEXUS_CONFIG_SCHEMA } from "./plexus-config.js";
+import type { PlexusConfig, ResolvedConfig } from "./plexus-config.js";
 import { interpolateEnvCollecting } from "./env-interpolation.js";
 import type { Environment } from "./env-interpolation.js";
 import { KindOptionsValidator } from "./kind-options.js";
@@ -34,27 +37,6 @@ export interface LoadConfigOptions {
    * never for starting a runtime.
    */
   acceptUnknownKinds?: boolean;
-}
-
-/** Location of the JSON Schema of the raw config file (three levels up from both src/runtime/config and dist/runtime/config). */
-export const CONFIG_SCHEMA_URL = new URL("../../../config/plexus.schema.json", import.meta.url);
-
-let schemaValidator: Promise<ValidateFunction> | undefined;
-
-/** The compiled raw-config schema; compiled once per process. */
-function configSchemaValidator(): Promise<ValidateFunction> {
-  schemaValidator ??= readFile(CONFIG_SCHEMA_URL, "utf8").then((text) => {
-    const ajv = new Ajv2020({
-      allErrors: true,
-      useDefaults: true,
-      verbose: true,
-      strict: true,
-      strictRequired: false,
-      allowUnionTypes: true,
-    });
-    return ajv.compile(JSON.parse(text) as Record<string, unknown>);
-  });
-  return schemaValidator;
 }
 
 /** Where a problem is in the source document, when the source is a file. */
@@ -178,14 +160,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Loads, validates and normalises a config.
+ * Loads, validates and resolves a config.
  * @param source path to a `.yaml`/`.yml`/`.json` file (relative to `options.cwd`), or an object of
- *   the same raw shape (not interpolated: code can read the environment itself; not mutated).
+ *   the same shape (not interpolated: code can read the environment itself; not mutated). An
+ *   object config runs the ops server only when it has a `runtime.ops` section (see `OpsConfig`).
  * @throws ConfigError (code `CONFIG_INVALID`, non-retryable) listing every problem found.
  */
-export async function loadConfig(source: string | Record<string, unknown>, options: LoadConfigOptions): Promise<ResolvedConfig> {
+export async function loadConfig(source: string | PlexusConfig, options: LoadConfigOptions): Promise<ResolvedConfig> {
   const cwd = options.cwd ?? process.cwd();
-  const validateSchema = await configSchemaValidator();
   const pending: PendingIssue[] = [];
   let document: SourceDocument | undefined;
   let absolute: string | undefined;
@@ -209,6 +191,7 @@ export async function loadConfig(source: string | Record<string, unknown>, optio
         { path: "(root)", message: `a config object must be plain data (what JSON or YAML could hold): ${String(error)}` },
       ]);
     }
+    if (isPlainObject(raw) && opsOffByOmission(raw)) raw.runtime = { ...(raw.runtime as object | undefined), ops: { enabled: false } };
   }
 
   if (!isPlainObject(raw)) {
@@ -219,21 +202,17 @@ export async function loadConfig(source: string | Record<string, unknown>, optio
     });
     throw buildError(pending, document);
   }
-  if (!validateSchema(raw)) {
-    for (const error of validateSchema.errors ?? []) {
-      const issue = describeSchemaError(error);
-      // A value whose ${VAR} could not be resolved was reported already; its shape is noise.
-      if (issue !== undefined && !failedPaths.has(formatPath(issue.node))) pending.push(issue);
-    }
-  }
-  const baseDir = absolute === undefined ? path.resolve(cwd) : path.dirname(absolute);
-  const { config, issues } = normaliseConfig(raw, {
-    baseDir,
+  const schemaIssues = checkAgainstSchema(PLEXUS_CONFIG_SCHEMA, raw, { patterns: CHILD_PATTERN_SENTENCES });
+  // A value whose ${VAR} could not be resolved was reported already; its shape is noise.
+  pending.push(...schemaIssues.filter((issue) => !failedPaths.has(formatPath(issue.node))));
+  const { config, issues } = normaliseConfig(raw as PlexusConfig, {
+    baseDir: absolute === undefined ? path.resolve(cwd) : path.dirname(absolute),
     validator: new KindOptionsValidator(options.kinds),
+    schemaValid: schemaIssues.length === 0,
     ...(options.acceptUnknownKinds ? { acceptUnknownKinds: true } : {}),
   });
   pending.push(...issues);
-  if (pending.length > 0) throw buildError(pending, document);
+  if (pending.length > 0 || config === undefined) throw buildError(pending, document);
   if (absolute !== undefined) config.source = absolute;
   return config;
 }

@@ -1,15 +1,167 @@
-/** Bus and contracts sections of a config, normalised. */
+/**
+ * The `bus` and `contracts` sections of a config: their JSON Schemas (the one source of their
+ * defaults), the input types users write (`BusConfig`, `ContractsConfig`), the resolved types and
+ * the functions from one to the other.
+ */
+import path from "node:path";
+import { applySchema, sectionSchema } from "../../common/config-schema.js";
+import type { ResolveOptions, SchemaDefs } from "../../common/config-schema.js";
 
+/** Schemas of the `bus` and `contracts` sections, referred to as `#/$defs/<name>`. */
+export const BUS_SCHEMA_DEFS = {
+  contracts: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      dir: { type: "string", minLength: 1, default: "contracts", description: "Relative to the config file's directory." },
+      mode: { enum: ["enforce", "warn", "off"], default: "enforce" },
+    },
+  },
+  bus: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      mailbox: { $ref: "#/$defs/mailbox", default: {} },
+      outbox: { $ref: "#/$defs/outbox", default: {} },
+      maxPayloadBytes: { type: "integer", minimum: 1, default: 4194304 },
+    },
+  },
+  mailbox: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      capacity: { type: "integer", minimum: 1, default: 10000 },
+      overflow: { enum: ["block", "drop-oldest", "drop-newest", "reject"], default: "drop-oldest" },
+    },
+  },
+  outbox: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      capacity: { type: "integer", minimum: 1, default: 100000 },
+      overflow: { enum: ["drop-oldest", "drop-newest", "reject"], default: "drop-oldest" },
+    },
+  },
+} as const satisfies SchemaDefs;
+
+/** What a contract violation does: reject the publish, log a warning, or nothing. */
 export type ContractMode = "enforce" | "warn" | "off";
 
+/** The `contracts` section as users write it. */
+export interface ContractsConfig {
+  /**
+   * Directory of JSON Schema (draft 2020-12) files, each naming its topic pattern(s) in `x-topic`;
+   * relative to the config file's directory (an object config's: the working directory).
+   * @defaultValue `"contracts"`
+   */
+  dir?: string;
+  /**
+   * `enforce` rejects a violating publish (and dead-letters a violating delivery), `warn` logs it,
+   * `off` skips the checks.
+   * @defaultValue `"enforce"`
+   */
+  mode?: ContractMode;
+}
+
+/** Default bound of each subscription's mailbox (a subscription may set its own). */
+export interface MailboxConfig {
+  /**
+   * Messages queued per subscription.
+   * @defaultValue `10000`
+   */
+  capacity?: number;
+  /**
+   * What happens to a message that finds the mailbox full: `block` the publisher (in memory),
+   * drop the oldest or the newest, or `reject` the publish.
+   * @defaultValue `"drop-oldest"`
+   */
+  overflow?: "block" | "drop-oldest" | "drop-newest" | "reject";
+}
+
+/** Publishes buffered while a network transport is unreachable, replayed in order. */
+export interface OutboxConfig {
+  /**
+   * Envelopes held while the transport is down.
+   * @defaultValue `100000`
+   */
+  capacity?: number;
+  /**
+   * What happens to a publish that finds the outbox full.
+   * @defaultValue `"drop-oldest"`
+   */
+  overflow?: "drop-oldest" | "drop-newest" | "reject";
+}
+
+/** The `bus` section as users write it: mailbox, outbox and payload bounds. */
+export interface BusConfig {
+  /**
+   * Default mailbox of each subscription; left out, every key has its default.
+   * @defaultValue `{}`
+   */
+  mailbox?: MailboxConfig;
+  /**
+   * The buffer of publishes waiting for the transport; left out, every key has its default.
+   * @defaultValue `{}`
+   */
+  outbox?: OutboxConfig;
+  /**
+   * Largest payload accepted by `publish`, in bytes of JSON on network transports.
+   * @defaultValue `4194304`
+   */
+  maxPayloadBytes?: number;
+}
+
+/** The `contracts` section, resolved. */
 export interface ResolvedContractsConfig {
   /** Absolute path of the directory of JSON Schema files. */
   dir: string;
   mode: ContractMode;
 }
 
+/** The `bus` section with its defaults filled in. */
 export interface ResolvedBusConfig {
-  mailbox: { capacity: number; overflow: "block" | "drop-oldest" | "drop-newest" | "reject" };
-  outbox: { capacity: number; overflow: "drop-oldest" | "drop-newest" | "reject" };
+  mailbox: Required<MailboxConfig>;
+  outbox: Required<OutboxConfig>;
   maxPayloadBytes: number;
+}
+
+const BUS_SECTION = sectionSchema("bus", BUS_SCHEMA_DEFS);
+const CONTRACTS_SECTION = sectionSchema("contracts", BUS_SCHEMA_DEFS);
+
+/** The resolved form of a bus section the schema has checked and filled (every key has a default). */
+export function toResolvedBus(validated: BusConfig): ResolvedBusConfig {
+  return validated as ResolvedBusConfig;
+}
+
+/** The resolved form of a contracts section the schema has checked: `dir` made absolute against `baseDir`. */
+export function toResolvedContracts(validated: ContractsConfig, baseDir: string): ResolvedContractsConfig {
+  const { dir, mode } = validated as Required<ContractsConfig>;
+  return { dir: path.resolve(baseDir, dir), mode };
+}
+
+/**
+ * Applies the schema's defaults and checks to a bus section given in code, as the config loader
+ * does for a file. No section at all means every default.
+ * @throws ConfigError (code `CONFIG_INVALID`, non-retryable) naming each bad key path.
+ */
+export function resolveBusConfig(input: BusConfig = {}, options: ResolveOptions = {}): ResolvedBusConfig {
+  const validated = applySchema(BUS_SECTION, input, { caller: options.caller ?? "resolveBusConfig", at: options.at ?? ["bus"] });
+  return toResolvedBus(validated as BusConfig);
+}
+
+/**
+ * Applies the schema's defaults and checks to a contracts section given in code.
+ * @param baseDir what a relative `dir` is resolved against; default the working directory.
+ * @throws ConfigError (code `CONFIG_INVALID`, non-retryable) naming each bad key path.
+ */
+export function resolveContractsConfig(
+  input: ContractsConfig,
+  baseDir: string = process.cwd(),
+  options: ResolveOptions = {},
+): ResolvedContractsConfig {
+  const validated = applySchema(CONTRACTS_SECTION, input, {
+    caller: options.caller ?? "resolveContractsConfig",
+    at: options.at ?? ["contracts"],
+  });
+  return toResolvedContracts(validated as ContractsConfig, baseDir);
 }

@@ -1,5 +1,7 @@
 import { PlexusError, toError } from "../../common/errors.js";
-import type { ResolvedBusConfig } from "./bus-config.js";
+import { resolveBusConfig } from "./bus-config.js";
+import type { BusConfig, ResolvedBusConfig } from "./bus-config.js";
+import { fallbackLogger } from "../../common/fallback-logger.js";
 import type { Logger } from "../../common/logger.js";
 import type { Metrics } from "../../common/metrics.js";
 import { BatchPublisher } from "./batch-publisher.js";
@@ -14,18 +16,33 @@ import { Outbox } from "./outbox.js";
 import { checkPayloadSize } from "./payload-size.js";
 import { CORRELATION_HEADER, PendingRequests, REPLY_ERROR_HEADER, REPLY_TO_HEADER } from "./request-reply.js";
 import { ThrottledLog } from "../../common/throttled-log.js";
+import { DEFAULT_SOURCE } from "../default-source.js";
 import { isSystemTopic, validatePattern, validateTopic } from "../topics.js";
 import type { Delivery, Transport, TransportSubscription } from "../transport.js";
 
+/**
+ * What a MessageBus is built from. Only `transport` is required:
+ * `new MessageBus({ transport: new MemoryTransport() })` is a working bus with the config
+ * schema's default bounds.
+ */
 export interface MessageBusOptions {
   transport: Transport;
-  /** Default `envelope.source` (the runtime name). */
-  source: string;
-  log: Logger;
+  /**
+   * Default `envelope.source`, and the subscriber name of subscriptions that give none (on redis
+   * their consumer group). A runtime passes its `runtime.name`. Services sharing a Redis
+   * transport should each set their own.
+   * @defaultValue `"plexus"`
+   */
+  source?: string;
+  /** Where the bus logs drops, handler errors and connection changes. Default: warnings and errors to stderr. */
+  log?: Logger;
   metrics?: Metrics;
   contracts?: ContractSet;
-  /** Mailbox, outbox and payload bounds (the config's `bus` section). */
-  defaults: ResolvedBusConfig;
+  /**
+   * Mailbox, outbox and payload bounds: a config's `bus` section, with the same schema defaults
+   * and checks (a bad value throws a ConfigError naming `bounds.<key>`).
+   */
+  bounds?: BusConfig;
   /** Default `_dead`. */
   deadLetterPrefix?: string;
   /** Default timeout of `request`. Default 5,000 ms. */
@@ -51,9 +68,10 @@ const KNOWN_TOPICS_MAX = 10_000;
  */
 export class MessageBus implements Bus {
   private readonly transport: Transport;
+  private readonly source: string;
   private readonly log: Logger;
   private readonly throttled: ThrottledLog;
-  private readonly defaults: ResolvedBusConfig;
+  private readonly bounds: ResolvedBusConfig;
   private readonly contracts: ContractSet | undefined;
   private readonly local: boolean;
   private readonly acknowledged: boolean;
@@ -74,28 +92,30 @@ export class MessageBus implements Bus {
   private contractWarnings = 0;
   private readonly drops: Record<string, number> = {};
 
-  constructor(private readonly options: MessageBusOptions) {
+  /** @throws ConfigError (code `CONFIG_INVALID`) when `options.bounds` breaks the `bus` section's schema. */
+  constructor(options: MessageBusOptions) {
     this.transport = options.transport;
-    this.log = options.log;
-    this.throttled = new ThrottledLog(options.log);
-    this.defaults = options.defaults;
+    this.source = options.source ?? DEFAULT_SOURCE;
+    this.log = options.log ?? fallbackLogger();
+    this.throttled = new ThrottledLog(this.log);
+    this.bounds = resolveBusConfig(options.bounds, { caller: "new MessageBus", at: ["bounds"] });
     this.contracts = options.contracts?.mode === "off" ? undefined : options.contracts;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 5_000;
     this.local = typeof this.transport.publishLocal === "function";
     this.acknowledged = this.transport.guarantees.acknowledgements;
-    this.outbox = new Outbox(options.defaults.outbox, (envelope, reason) => {
+    this.outbox = new Outbox(this.bounds.outbox, (envelope, reason) => {
       this.throttled.warn(
         `outbox:${reason}`,
         { topic: envelope.topic, reason, capacity: this.outbox.capacity },
         "bus outbox dropped an envelope",
       );
     });
-    this.publisher = this.local ? undefined : new BatchPublisher(this.transport, this.outbox, options.log);
+    this.publisher = this.local ? undefined : new BatchPublisher(this.transport, this.outbox, this.log);
     this.deadLetters = new DeadLetters(
       options.deadLetterPrefix ?? DEAD_LETTER_PREFIX,
-      options.source,
+      this.source,
       (envelope) => this.send(envelope),
-      options.log,
+      this.log,
     );
     if (options.metrics) this.retireMetrics = registerBusMetrics(options.metrics, () => this.stats());
   }
@@ -118,9 +138,9 @@ export class MessageBus implements Bus {
     try {
       if (this.closed) throw new PlexusError("BUS_CLOSED", `publish to "${topic}" after the bus was closed`);
       this.checkTopic(topic);
-      checkPayloadSize(topic, payload, this.defaults.maxPayloadBytes, !this.local);
+      checkPayloadSize(topic, payload, this.bounds.maxPayloadBytes, !this.local);
       if (this.contracts !== undefined) this.checkOutgoing(topic, payload);
-      const envelope = createEnvelope(topic, payload, options?.source ?? this.options.source, options?.headers);
+      const envelope = createEnvelope(topic, payload, options?.source ?? this.source, options?.headers);
       this.published++;
       const sent = this.send(envelope);
       return sent === undefined ? Promise.resolve(envelope) : sent.then(() => envelope);
@@ -132,14 +152,14 @@ export class MessageBus implements Bus {
   async subscribe<P = unknown>(pattern: string, handler: Handler<P>, options: SubscribeOptions = {}): Promise<Subscription> {
     if (this.closed) throw new PlexusError("BUS_CLOSED", `subscribe to "${pattern}" after the bus was closed`);
     validatePattern(pattern);
-    const subscriber = options.subscriber ?? this.options.source;
+    const subscriber = options.subscriber ?? this.source;
     const label = `${pattern}${options.group !== undefined ? `#${options.group}` : ""}@${subscriber}`;
     const live: LiveSubscription = { label, mailbox: undefined as unknown as Mailbox, handle: undefined, closed: false };
     live.mailbox = new Mailbox(
       {
         label,
-        capacity: options.mailbox?.capacity ?? this.defaults.mailbox.capacity,
-        overflow: options.mailbox?.overflow ?? this.defaults.mailbox.overflow,
+        capacity: options.mailbox?.capacity ?? this.bounds.mailbox.capacity,
+        overflow: options.mailbox?.overflow ?? this.bounds.mailbox.overflow,
         concurrency: options.concurrency ?? 1,
         acknowledged: this.acknowledged,
         refusal: this.acknowledged ? "reject-promise" : this.local ? "throw" : "count-only",
@@ -321,7 +341,7 @@ export class MessageBus implements Bus {
     }
     const headers: Record<string, string> = { [CORRELATION_HEADER]: correlationId };
     if (failure !== undefined) headers[REPLY_ERROR_HEADER] = failure;
-    const envelope = createEnvelope(replyTo, value === undefined ? null : value, this.options.source, headers);
+    const envelope = createEnvelope(replyTo, value === undefined ? null : value, this.source, headers);
     try {
       const sent = this.send(envelope);
       if (sent !== undefined) sent.then(undefined, (error: unknown) => this.replyFailed(replyTo, error));
@@ -375,7 +395,7 @@ export class MessageBus implements Bus {
 
   private ensureInbox(): Promise<Subscription> {
     this.inbox ??= this.subscribe(this.requests.inboxPattern, (reply) => this.requests.settle(reply), {
-      subscriber: `${this.options.source}.inbox`,
+      subscriber: `${this.source}.inbox`,
     });
     this.inbox.catch(() => {
       this.inbox = undefined; // try again on the next request

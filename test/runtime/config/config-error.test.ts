@@ -1,9 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { defineActor } from "../../../src/runtime/actor-definition.js";
-import { CHILD_ID_PATTERN, ConfigError, formatIssue, formatPath, suggestClosest } from "../../../src/runtime/config/config-error.js";
-import { CONFIG_SCHEMA_URL } from "../../../src/runtime/config/load-config.js";
-import { DURATION_PATTERN } from "../../../src/common/durations.js";
+import { ConfigError, formatIssue, formatPath } from "../../../src/common/config-error.js";
+import { suggestClosest } from "../../../src/common/suggest-closest.js";
 import { KindOptionsValidator } from "../../../src/runtime/config/kind-options.js";
 
 describe("config error formatting", () => {
@@ -38,10 +36,22 @@ describe("config error formatting", () => {
     expect(suggestClosest("colour", ["id", "kind"])).toBeUndefined();
   });
 
-  it("keeps the schema's patterns identical to the loader's", async () => {
-    const schema = JSON.parse(await readFile(CONFIG_SCHEMA_URL, "utf8")) as { $defs: Record<string, { pattern?: string }> };
-    expect(schema.$defs.duration?.pattern).toBe(DURATION_PATTERN);
-    expect(schema.$defs.childId?.pattern).toBe(CHILD_ID_PATTERN);
+  it("names the caller instead of a file for a config given to a function", () => {
+    const one = new ConfigError([{ path: "transport.maxLen", message: 'expected an integer, got "x"' }], undefined, {
+      caller: "createTransport",
+    });
+    expect(one.message).toBe('createTransport: transport.maxLen: expected an integer, got "x"');
+    const two = new ConfigError(
+      [
+        { path: "a", message: "one" },
+        { path: "b", message: "two" },
+      ],
+      undefined,
+      { caller: "openBus" },
+    );
+    expect(two.message).toBe("openBus: 2 problems\n  a: one\n  b: two");
+    expect(two.code).toBe("CONFIG_INVALID");
+    expect(two.retryable).toBe(false);
   });
 });
 

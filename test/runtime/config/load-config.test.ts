@@ -5,8 +5,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineActor } from "../../../src/runtime/actor-definition.js";
 import type { AnyActorDefinition } from "../../../src/runtime/actor-definition.js";
-import { ConfigError } from "../../../src/runtime/config/config-error.js";
+import { ConfigError } from "../../../src/common/config-error.js";
 import { loadConfig } from "../../../src/runtime/config/load-config.js";
+import type { PlexusConfig } from "../../../src/runtime/config/plexus-config.js";
 import { isSupervisorSpec } from "../../../src/runtime/supervision/child-spec.js";
 import type { SupervisorChildSpec, WorkerChildSpec } from "../../../src/runtime/supervision/child-spec.js";
 import { isNonRetryable } from "../../../src/common/errors.js";
@@ -139,7 +140,7 @@ describe("loadConfig: valid configs", () => {
   });
 
   it("accepts an object config without mutating it, resolving paths against cwd", async () => {
-    const raw = {
+    const raw: PlexusConfig = {
       runtime: { stateDir: "var/state" },
       contracts: { mode: "warn" },
       children: [{ id: "t", kind: "ticker", options: { everyMs: 5 } }],

@@ -37,7 +37,7 @@ describe("ops server over the real MessageBus", () => {
       log: silentLogger(),
       metrics,
       contracts: await loadContracts(dir, "enforce"),
-      defaults: {
+      bounds: {
         mailbox: { capacity: 100, overflow: "drop-oldest" },
         outbox: { capacity: 100, overflow: "reject" },
         maxPayloadBytes: 10_000,

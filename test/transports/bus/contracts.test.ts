@@ -40,7 +40,7 @@ afterEach(async () => {
 
 async function busWith(mode: ContractMode, transport: Transport = new MemoryTransport()): Promise<MessageBus> {
   const contracts = await loadContracts(dir, mode);
-  const bus = new MessageBus({ transport, source: "test", log: silentLogger(), defaults, contracts });
+  const bus = new MessageBus({ transport, source: "test", log: silentLogger(), bounds: defaults, contracts });
   await bus.start();
   buses.push(bus);
   return bus;

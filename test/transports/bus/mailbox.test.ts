@@ -15,7 +15,7 @@ const defaults: ResolvedBusConfig = {
 const buses: MessageBus[] = [];
 
 async function newBus(): Promise<MessageBus> {
-  const bus = new MessageBus({ transport: new MemoryTransport(), source: "test", log: silentLogger(), defaults });
+  const bus = new MessageBus({ transport: new MemoryTransport(), source: "test", log: silentLogger(), bounds: defaults });
   await bus.start();
   buses.push(bus);
   return bus;

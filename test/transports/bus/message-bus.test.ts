@@ -24,7 +24,7 @@ async function newBus(
     transport,
     source: "test",
     log: silentLogger(),
-    defaults: { ...defaults, ...overrides },
+    bounds: { ...defaults, ...overrides },
     ...(metrics ? { metrics } : {}),
   });
   await bus.start();

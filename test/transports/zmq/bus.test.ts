@@ -20,7 +20,7 @@ afterEach(async () => {
 
 async function bus(endpoints: { xsub: string; xpub: string }, source: string): Promise<MessageBus> {
   const transport = new ZmqTransport(zmqConfig(endpoints), { log: silentLogger(), source, connectWaitMs: 3_000, closeFlushMs: 200 });
-  const messageBus = new MessageBus({ transport, source, log: silentLogger(), defaults });
+  const messageBus = new MessageBus({ transport, source, log: silentLogger(), bounds: defaults });
   await messageBus.start();
   cleanups.push(async () => {
     await messageBus.close();
