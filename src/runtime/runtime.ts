@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Bus } from "../transports/bus/bus.js";
 import type { MessageBus } from "../transports/bus/message-bus.js";
+import type { Transport } from "../transports/transport.js";
 import { openBus } from "../transports/open-bus.js";
 import type { ActorContext, AnyActorDefinition, OpsRoutes } from "./actor-definition.js";
 import { ConfigError, formatPath } from "./config/config-error.js";
@@ -10,6 +11,7 @@ import { isSupervisorSpec, type SupervisorChildSpec, type WorkerChildSpec } from
 import { type ResolvedConfig } from "./config/plexus-config.js";
 import { PlexusError, toError } from "../common/errors.js";
 import type { ActorTreeNode, LifecycleEvent } from "./lifecycle-types.js";
+import type { Logger as PinoLogger } from "pino";
 import { createLogger, type Logger } from "../common/logger.js";
 import { Metrics } from "../common/metrics.js";
 import { startOpsServer, type OpsServer } from "./ops/server.js";
@@ -29,6 +31,22 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Environment for `${VAR}` interpolation; default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * A transport to use instead of the one the config's `transport` section describes: an
+   * instance, or a function that builds one once the config is loaded. Either way the runtime
+   * connects it and closes it when it stops (or fails to start), as it does its own.
+   */
+  transport?: Transport | ((context: CustomTransportContext) => Transport | Promise<Transport>);
+}
+
+/** What a {@link RuntimeOptions.transport} factory gets. */
+export interface CustomTransportContext {
+  /** The loaded config (its `transport` section is not used). */
+  config: ResolvedConfig;
+  /** The runtime's logger, bound to `component: "transport"`. */
+  log: Logger;
+  /** The runtime's name: the default `envelope.source` and the name in consumer names. */
+  source: string;
 }
 
 export type RuntimeState = "idle" | "starting" | "running" | "stopping" | "stopped" | "failed";
@@ -70,6 +88,8 @@ export class PlexusRuntime implements Runtime {
   readonly metrics = new Metrics();
   readonly log: Logger;
   readonly done: Promise<{ reason?: Error }>;
+  /** The logger this runtime created (no `logger` option): the only one whose level it may change. */
+  private readonly ownLogger: PinoLogger | undefined;
   private readonly events = new EventEmitter();
   private readonly kinds = new Map<string, AnyActorDefinition>();
   private current: RuntimeState = "idle";
@@ -81,12 +101,19 @@ export class PlexusRuntime implements Runtime {
   private finish!: (result: { reason?: Error }) => void;
   private failure: Error | undefined;
   private optionsValidator: KindOptionsValidator | undefined;
+  /** A transport instance from the options that no Bus owns yet: closed by a start that fails before. */
+  private unclaimedTransport: Transport | undefined;
 
   constructor(
     private readonly options: RuntimeOptions,
     baseKinds: readonly AnyActorDefinition[] = [],
   ) {
-    this.log = options.logger ?? createLogger({ name: "plexus" });
+    if (options.logger) {
+      this.log = options.logger;
+    } else {
+      this.ownLogger = createLogger({ name: "plexus" });
+      this.log = this.ownLogger;
+    }
     this.done = new Promise((resolve) => (this.finish = resolve));
     for (const kind of baseKinds) this.kinds.set(kind.kind, kind);
     const registered = new Set<string>();
@@ -102,6 +129,7 @@ export class PlexusRuntime implements Runtime {
       this.kinds.set(kind.kind, kind);
     }
     this.events.setMaxListeners(0);
+    if (options.transport !== undefined && typeof options.transport !== "function") this.unclaimedTransport = options.transport;
   }
 
   get name(): string {
@@ -162,8 +190,15 @@ export class PlexusRuntime implements Runtime {
     const config = await loadConfig(this.options.config, { kinds: this.kinds, ...(this.options.env ? { env: this.options.env } : {}) });
     this.loaded = config;
     // PLEXUS_LOG_LEVEL wins over the config: it is how an operator turns on debug for one run.
-    if (!this.options.logger && !(this.options.env ?? process.env).PLEXUS_LOG_LEVEL) this.log.level = config.runtime.log.level;
-    const bus = await openBus(config, { source: config.runtime.name, log: this.log, metrics: this.metrics });
+    // An embedder's logger keeps the level its owner gave it.
+    if (this.ownLogger && !(this.options.env ?? process.env).PLEXUS_LOG_LEVEL) this.ownLogger.level = config.runtime.log.level;
+    const transport = await this.customTransport(config);
+    const bus = await openBus(config, {
+      source: config.runtime.name,
+      log: this.log,
+      metrics: this.metrics,
+      ...(transport ? { transport } : {}),
+    });
     this.messageBus = bus;
     registerTransportMetrics(this.metrics, () => bus.stats().transport);
     if (config.runtime.ops.enabled) {
@@ -205,6 +240,14 @@ export class PlexusRuntime implements Runtime {
       }
     });
     await this.supervision.start();
+  }
+
+  /** The transport given in the options, if any; from here on the Bus owns (and closes) it. */
+  private async customTransport(config: ResolvedConfig): Promise<Transport | undefined> {
+    const option = this.options.transport;
+    this.unclaimedTransport = undefined;
+    if (option === undefined || typeof option !== "function") return option;
+    return option({ config, log: this.log.child({ component: "transport" }), source: config.runtime.name });
   }
 
   private makeContext(
@@ -304,6 +347,7 @@ export class PlexusRuntime implements Runtime {
       ["supervision tree", this.supervision && (() => this.supervision!.stop())],
       ["ops server", this.ops && (() => this.ops!.close())],
       ["bus", this.messageBus && (() => this.messageBus!.close())],
+      ["transport given in the options", this.unclaimedTransport && (() => this.unclaimedTransport!.close())],
     ];
     for (const [what, step] of steps) {
       if (!step) continue;

@@ -5,6 +5,7 @@ import { loadContracts } from "./bus/contracts.js";
 import { MessageBus } from "./bus/message-bus.js";
 import { createTransport } from "./create-transport.js";
 import type { ResolvedTransportConfig } from "./transport-config.js";
+import type { Transport } from "./transport.js";
 
 /** The sections of a config that a Bus is built from. */
 export interface OpenBusConfig {
@@ -20,6 +21,11 @@ export interface OpenBusContext {
   source: string;
   log: Logger;
   metrics?: Metrics;
+  /**
+   * A transport built by the caller, used instead of building one from `config.transport`. The
+   * Bus owns it from here on: closing the Bus (or a failed open) closes it.
+   */
+  transport?: Transport;
 }
 
 /**
@@ -29,8 +35,15 @@ export interface OpenBusContext {
  * failed open holds no socket or connection.
  */
 export async function openBus(config: OpenBusConfig, context: OpenBusContext): Promise<MessageBus> {
-  const contracts = config.contracts ? await loadContracts(config.contracts.dir, config.contracts.mode) : undefined;
-  const transport = await createTransport(config.transport, { log: context.log.child({ component: "transport" }), source: context.source });
+  const contracts = config.contracts
+    ? await loadContracts(config.contracts.dir, config.contracts.mode).catch(async (error: unknown) => {
+        await context.transport?.close().catch(() => undefined);
+        throw error;
+      })
+    : undefined;
+  const transport =
+    context.transport ??
+    (await createTransport(config.transport, { log: context.log.child({ component: "transport" }), source: context.source }));
   const bus = new MessageBus({
     transport,
     source: context.source,

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { defineActor } from "../../../src/runtime/actor-definition.js";
+import { defineActor, type AnyActorDefinition, type OptionsSchema } from "../../../src/runtime/define-actor.js";
 import { CHILD_ID_PATTERN, ConfigError, formatIssue, formatPath, suggestClosest } from "../../../src/runtime/config/config-error.js";
 import { CONFIG_SCHEMA_URL } from "../../../src/runtime/config/load-config.js";
 import { DURATION_PATTERN } from "../../../src/common/durations.js";
@@ -52,7 +52,8 @@ describe("KindOptionsValidator", () => {
   });
 
   it("reports a kind whose options schema does not compile, blaming the definition", () => {
-    const broken = defineActor({ kind: "broken", options: { type: "no-such-type" }, start() {} });
+    // Cast: the schema type itself rejects this; the check is for schemas built without it.
+    const broken = defineActor({ kind: "broken", options: { type: "no-such-type" } as unknown as OptionsSchema, start() {} });
     const validator = new KindOptionsValidator(new Map([["broken", broken]]));
     const { issues } = validator.validate(broken, {}, ["children", 0, "options"]);
     expect(issues).toHaveLength(1);
@@ -67,7 +68,7 @@ describe("KindOptionsValidator", () => {
     });
     const free = defineActor({ kind: "free", start() {} });
     const validator = new KindOptionsValidator(
-      new Map([
+      new Map<string, AnyActorDefinition>([
         ["d", withDefaults],
         ["free", free],
       ]),
