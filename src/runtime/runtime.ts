@@ -3,7 +3,8 @@ import type { Bus } from "../transports/bus/bus.js";
 import type { MessageBus } from "../transports/bus/message-bus.js";
 import type { Transport } from "../transports/transport.js";
 import { openBus } from "../transports/open-bus.js";
-import type { ActorContext, AnyActorDefinition, OpsRoutes } from "./actor-definition.js";
+import type { ActorContext, OpsRoutes } from "./actor-context.js";
+import type { AnyActorDefinition } from "./define-actor.js";
 import { ConfigError, formatPath } from "./config/config-error.js";
 import { loadConfig } from "./config/load-config.js";
 import { KindOptionsValidator } from "./config/kind-options.js";
@@ -79,6 +80,9 @@ export interface Runtime {
   /** Stops and removes a child. */
   stopChild(supervisorPath: string, id: string): Promise<void>;
 }
+
+/** The least the root supervisor is given to stop, room for children started at run time. */
+const ROOT_SHUTDOWN_FLOOR_MS = 5_000;
 
 /**
  * The runtime kernel. Embedders use `createRuntime` (src/create-runtime.ts), which supplies the
@@ -220,7 +224,12 @@ export class PlexusRuntime implements Runtime {
       supervisor: config.supervisor,
       children: config.children,
       restart: "permanent",
-      shutdownMs: 0,
+      // Like any supervisor's: its children stop one by one, each within its own shutdownMs, so the
+      // root needs their sum. (0 abandoned the whole tree at once whenever a stop was async.)
+      shutdownMs: Math.max(
+        ROOT_SHUTDOWN_FLOOR_MS,
+        config.children.reduce((sum, child) => sum + child.shutdownMs, 0),
+      ),
     };
     this.supervision = createSupervisionTree({
       root,

@@ -1,4 +1,4 @@
-import type { StopFunction } from "../actor-definition.js";
+import type { StopFunction } from "../define-actor.js";
 import { toError } from "../../common/errors.js";
 import { withinShutdown } from "./child-instance.js";
 
