@@ -30,8 +30,9 @@ export class HostedMachine {
   }
 
   /**
-   * Builds and starts the kind's machine, then opens its `events` subscriptions. Rejects (having
-   * released what it opened) when the machine errors on its first step or a subscription fails.
+   * Builds and starts the kind's machine — resumed from its persisted snapshot when it persists
+   * and that snapshot still fits — then opens its `events` subscriptions. Rejects (having released
+   * what it opened) when the machine errors on its first step or a subscription fails.
    */
   static async start(definition: MachineActorDefinition<unknown>, context: ActorContext<unknown>): Promise<HostedMachine> {
     const machine = definition.machine(context);
@@ -40,12 +41,9 @@ export class HostedMachine {
       : ({ id: context.id, options: context.options } satisfies MachineKindInput<unknown>);
     const everyMs = persistenceInterval(definition.persist);
     const persisted = everyMs === undefined ? undefined : await context.state.load();
-    const hosted = new HostedMachine(machine, restoreOrCreate(machine, input, persisted, context));
-    if (everyMs !== undefined) {
-      hosted.persister = new SnapshotPersister(context.state, everyMs, () => machine.getPersistedSnapshot(hosted.lastActive), context.log);
-    }
-    hosted.observe();
-    hosted.actor.start();
+    const resumable = resumableSnapshot(persisted, context);
+    let hosted = resumable === undefined ? undefined : HostedMachine.resume(machine, input, resumable, context, everyMs);
+    hosted ??= HostedMachine.launch(machine, createActor(machine, { input }), context, everyMs);
     if (hosted.ending?.type === "error") {
       hosted.persister?.cancel();
       throw hosted.ending.error;
@@ -67,6 +65,58 @@ export class HostedMachine {
         throw error;
       }
     }
+    return hosted;
+  }
+
+  /**
+   * The machine resumed from `snapshot`, or undefined when the snapshot no longer fits: xstate
+   * cannot restore it, or the restored machine errors on its first step. Either is reported and
+   * the caller starts fresh, so a stale snapshot never turns into a crash loop.
+   */
+  private static resume(
+    machine: AnyStateMachine,
+    input: unknown,
+    snapshot: Snapshot<unknown>,
+    context: ActorContext<unknown>,
+    everyMs: number | undefined,
+  ): HostedMachine | undefined {
+    const restored = createActor(machine, { input, snapshot });
+    const restoreError = (restored.getSnapshot() as { status: string; error?: unknown }).error;
+    let hosted: HostedMachine | undefined;
+    if (restoreError === undefined) {
+      hosted = HostedMachine.launch(machine, restored, context, everyMs);
+      if (hosted.ending?.type !== "error") {
+        context.log.info({ state: hosted.lastActive.value }, "machine resumed from its persisted snapshot");
+        return hosted;
+      }
+      hosted.persister?.cancel();
+    }
+    context.metrics
+      .counter("machine_snapshots_discarded_total", "Persisted machine snapshots that no longer fit their machine (it started fresh)", [
+        "actor",
+      ])
+      .inc({ actor: context.path });
+    const error = restoreError ?? (hosted?.ending as { error: Error }).error;
+    context.log.warn(
+      { err: error },
+      "the persisted machine snapshot no longer fits the machine (its states changed?); starting fresh — the old snapshot is overwritten at the next save",
+    );
+    return undefined;
+  }
+
+  /** Wraps `actor`, observes it (and persists it when `everyMs` is set) and starts it. */
+  private static launch(
+    machine: AnyStateMachine,
+    actor: Actor<AnyStateMachine>,
+    context: ActorContext<unknown>,
+    everyMs: number | undefined,
+  ) {
+    const hosted = new HostedMachine(machine, actor);
+    if (everyMs !== undefined) {
+      hosted.persister = new SnapshotPersister(context.state, everyMs, () => machine.getPersistedSnapshot(hosted.lastActive), context.log);
+    }
+    hosted.observe();
+    actor.start();
     return hosted;
   }
 
@@ -122,39 +172,17 @@ export class HostedMachine {
 }
 
 /**
- * The kind's actor, resumed from `persisted` when that is the snapshot of a machine still
- * running; otherwise (none, a finished machine, or a snapshot that no longer fits the machine,
- * which xstate reports as an errored actor) a fresh one started with `input`.
+ * The persisted snapshot to resume from: none when nothing was saved or the machine had reached
+ * its final state (it starts fresh, as a finished machine must); a snapshot of a running machine
+ * otherwise, whether it still fits is for xstate to say.
  */
-function restoreOrCreate(
-  machine: AnyStateMachine,
-  input: unknown,
-  persisted: unknown,
-  context: ActorContext<unknown>,
-): Actor<AnyStateMachine> {
-  const fresh = (): Actor<AnyStateMachine> => createActor(machine, { input });
-  if (persisted === undefined || persisted === null) return fresh();
-  const status = (persisted as { status?: unknown }).status;
-  if (status === "done") {
+function resumableSnapshot(persisted: unknown, context: ActorContext<unknown>): Snapshot<unknown> | undefined {
+  if (persisted === undefined || persisted === null) return undefined;
+  if ((persisted as { status?: unknown }).status === "done") {
     context.log.info("the persisted machine snapshot is of a finished machine; starting fresh");
-    return fresh();
+    return undefined;
   }
-  const restored = status === "active" ? createActor(machine, { input, snapshot: persisted as Snapshot<unknown> }) : undefined;
-  const restoredSnapshot = restored?.getSnapshot() as { status: string; error?: unknown } | undefined;
-  if (restored !== undefined && restoredSnapshot?.status === "active") {
-    context.log.info({ state: (restoredSnapshot as AnyMachineSnapshot).value }, "machine resumed from its persisted snapshot");
-    return restored;
-  }
-  context.metrics
-    .counter("machine_snapshots_discarded_total", "Persisted machine snapshots that no longer fit their machine (it started fresh)", [
-      "actor",
-    ])
-    .inc({ actor: context.path });
-  context.log.warn(
-    { err: restoredSnapshot?.error, status },
-    "the persisted machine snapshot no longer fits the machine (its states changed?); starting fresh — the old snapshot is overwritten at the next save",
-  );
-  return fresh();
+  return persisted as Snapshot<unknown>;
 }
 
 /**
@@ -163,6 +191,6 @@ function restoreOrCreate(
  * it is then a no-op. Those children would survive the failure, so they are stopped here with the
  * same internal stop event xstate sends when it stops a child; machine children stop theirs.
  */
-function stopOrphanedChildren(children: Record<string, AnyActorRef | undefined>): void {
-  for (const orphan of Object.values(children)) orphan?.send({ type: "xstate.stop" });
+function stopOrphanedChildren(children: Record<string, AnyActorRef | undefined> | undefined): void {
+  for (const orphan of Object.values(children ?? {})) orphan?.send({ type: "xstate.stop" });
 }
