@@ -1,8 +1,10 @@
 import { EventEmitter } from "node:events";
 import type { Bus } from "../transports/bus/bus.js";
 import type { MessageBus } from "../transports/bus/message-bus.js";
+import type { Transport } from "../transports/transport.js";
 import { openResolvedBus } from "../transports/open-bus.js";
-import type { ActorContext, AnyActorDefinition, OpsRoutes } from "./actor-definition.js";
+import type { ActorContext, OpsRoutes } from "./actor-context.js";
+import type { AnyActorDefinition } from "./define-actor.js";
 import { loadConfig } from "./config/load-config.js";
 import { KindOptionsValidator } from "./config/kind-options.js";
 import type { ChildConfig } from "./supervision/child-config.js";
@@ -11,6 +13,7 @@ import { resolveChildConfig } from "./supervision/resolve-child.js";
 import type { PlexusConfig, ResolvedConfig } from "./config/plexus-config.js";
 import { PlexusError, toError } from "../common/errors.js";
 import type { ActorTreeNode, LifecycleEvent } from "./lifecycle-types.js";
+import type { Logger as PinoLogger } from "pino";
 import { createLogger, type Logger } from "../common/logger.js";
 import { Metrics } from "../common/metrics.js";
 import { startOpsServer, type OpsServer } from "./ops/server.js";
@@ -34,6 +37,22 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Environment for `${VAR}` interpolation; default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * A transport to use instead of the one the config's `transport` section describes: an
+   * instance, or a function that builds one once the config is loaded. Either way the runtime
+   * connects it and closes it when it stops (or fails to start), as it does its own.
+   */
+  transport?: Transport | ((context: CustomTransportContext) => Transport | Promise<Transport>);
+}
+
+/** What a {@link RuntimeOptions.transport} factory gets. */
+export interface CustomTransportContext {
+  /** The loaded config (its `transport` section is not used). */
+  config: ResolvedConfig;
+  /** The runtime's logger, bound to `component: "transport"`. */
+  log: Logger;
+  /** The runtime's name: the default `envelope.source` and the name in consumer names. */
+  source: string;
 }
 
 export type RuntimeState = "idle" | "starting" | "running" | "stopping" | "stopped" | "failed";
@@ -72,6 +91,9 @@ export interface Runtime {
   stopChild(supervisorPath: string, id: string): Promise<void>;
 }
 
+/** The least the root supervisor is given to stop, room for children started at run time. */
+const ROOT_SHUTDOWN_FLOOR_MS = 5_000;
+
 /**
  * The runtime kernel. Embedders use `createRuntime` (src/create-runtime.ts), which supplies the
  * built-in kinds; the kernel itself knows no specific actor.
@@ -80,6 +102,8 @@ export class PlexusRuntime implements Runtime {
   readonly metrics = new Metrics();
   readonly log: Logger;
   readonly done: Promise<{ reason?: Error }>;
+  /** The logger this runtime created (no `logger` option): the only one whose level it may change. */
+  private readonly ownLogger: PinoLogger | undefined;
   private readonly events = new EventEmitter();
   private readonly kinds = new Map<string, AnyActorDefinition>();
   private current: RuntimeState = "idle";
@@ -91,12 +115,19 @@ export class PlexusRuntime implements Runtime {
   private finish!: (result: { reason?: Error }) => void;
   private failure: Error | undefined;
   private optionsValidator: KindOptionsValidator | undefined;
+  /** A transport instance from the options that no Bus owns yet: closed by a start that fails before. */
+  private unclaimedTransport: Transport | undefined;
 
   constructor(
     private readonly options: RuntimeOptions,
     baseKinds: readonly AnyActorDefinition[] = [],
   ) {
-    this.log = options.logger ?? createLogger({ name: "plexus" });
+    if (options.logger) {
+      this.log = options.logger;
+    } else {
+      this.ownLogger = createLogger({ name: "plexus" });
+      this.log = this.ownLogger;
+    }
     this.done = new Promise((resolve) => (this.finish = resolve));
     for (const kind of baseKinds) this.kinds.set(kind.kind, kind);
     const registered = new Set<string>();
@@ -112,6 +143,7 @@ export class PlexusRuntime implements Runtime {
       this.kinds.set(kind.kind, kind);
     }
     this.events.setMaxListeners(0);
+    if (options.transport !== undefined && typeof options.transport !== "function") this.unclaimedTransport = options.transport;
   }
 
   get name(): string {
@@ -172,8 +204,15 @@ export class PlexusRuntime implements Runtime {
     const config = await loadConfig(this.options.config, { kinds: this.kinds, ...(this.options.env ? { env: this.options.env } : {}) });
     this.loaded = config;
     // PLEXUS_LOG_LEVEL wins over the config: it is how an operator turns on debug for one run.
-    if (!this.options.logger && !(this.options.env ?? process.env).PLEXUS_LOG_LEVEL) this.log.level = config.runtime.log.level;
-    const bus = await openResolvedBus(config, { source: config.runtime.name, log: this.log, metrics: this.metrics });
+    // An embedder's logger keeps the level its owner gave it.
+    if (this.ownLogger && !(this.options.env ?? process.env).PLEXUS_LOG_LEVEL) this.ownLogger.level = config.runtime.log.level;
+    const transport = await this.customTransport(config);
+    const bus = await openResolvedBus(config, {
+      source: config.runtime.name,
+      log: this.log,
+      metrics: this.metrics,
+      ...(transport ? { transport } : {}),
+    });
     this.messageBus = bus;
     registerTransportMetrics(this.metrics, () => bus.stats().transport);
     if (config.runtime.ops.enabled) {
@@ -195,7 +234,12 @@ export class PlexusRuntime implements Runtime {
       supervisor: config.supervisor,
       children: config.children,
       restart: "permanent",
-      shutdownMs: 0,
+      // Like any supervisor's: its children stop one by one, each within its own shutdownMs, so the
+      // root needs their sum. (0 abandoned the whole tree at once whenever a stop was async.)
+      shutdownMs: Math.max(
+        ROOT_SHUTDOWN_FLOOR_MS,
+        config.children.reduce((sum, child) => sum + child.shutdownMs, 0),
+      ),
     };
     this.supervision = createSupervisionTree({
       root,
@@ -215,6 +259,14 @@ export class PlexusRuntime implements Runtime {
       }
     });
     await this.supervision.start();
+  }
+
+  /** The transport given in the options, if any; from here on the Bus owns (and closes) it. */
+  private async customTransport(config: ResolvedConfig): Promise<Transport | undefined> {
+    const option = this.options.transport;
+    this.unclaimedTransport = undefined;
+    if (option === undefined || typeof option !== "function") return option;
+    return option({ config, log: this.log.child({ component: "transport" }), source: config.runtime.name });
   }
 
   private makeContext(
@@ -297,6 +349,7 @@ export class PlexusRuntime implements Runtime {
       ["supervision tree", this.supervision && (() => this.supervision!.stop())],
       ["ops server", this.ops && (() => this.ops!.close())],
       ["bus", this.messageBus && (() => this.messageBus!.close())],
+      ["transport given in the options", this.unclaimedTransport && (() => this.unclaimedTransport!.close())],
     ];
     for (const [what, step] of steps) {
       if (!step) continue;

@@ -11,6 +11,7 @@ import { buildTransport } from "./create-transport.js";
 import { DEFAULT_SOURCE } from "./default-source.js";
 import { resolveTransportConfig } from "./transport-config.js";
 import type { ResolvedTransportConfig, TransportConfig } from "./transport-config.js";
+import type { Transport } from "./transport.js";
 
 /** The sections of a config that a Bus is built from, as users write them. */
 export interface OpenBusConfig {
@@ -36,6 +37,11 @@ export interface OpenBusContext {
   /** Default: warnings and errors to stderr (`PLEXUS_LOG_LEVEL` sets another level). */
   log?: Logger;
   metrics?: Metrics;
+  /**
+   * A transport built by the caller, used instead of building one from `config.transport`. The
+   * Bus owns it from here on: closing the Bus (or a failed open) closes it.
+   */
+  transport?: Transport;
 }
 
 /**
@@ -77,8 +83,13 @@ function resolveOpenBusConfig(config: OpenBusConfig): ResolvedOpenBusConfig {
 export async function openResolvedBus(config: ResolvedOpenBusConfig, context: OpenBusContext = {}): Promise<MessageBus> {
   const source = context.source ?? DEFAULT_SOURCE;
   const log = context.log ?? fallbackLogger();
-  const contracts = config.contracts ? await loadContracts(config.contracts.dir, config.contracts.mode) : undefined;
-  const transport = await buildTransport(config.transport, { log: log.child({ component: "transport" }), source });
+  const contracts = config.contracts
+    ? await loadContracts(config.contracts.dir, config.contracts.mode).catch(async (error: unknown) => {
+        await context.transport?.close().catch(() => undefined);
+        throw error;
+      })
+    : undefined;
+  const transport = context.transport ?? (await buildTransport(config.transport, { log: log.child({ component: "transport" }), source }));
   const bus = new MessageBus({
     transport,
     source,

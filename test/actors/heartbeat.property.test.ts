@@ -18,7 +18,7 @@ describe("heartbeat actor", () => {
       signal: new AbortController().signal,
       fail: () => {},
     });
-    const stop = await heartbeatActor.start!(ctx);
+    const stop = await heartbeatActor.start(ctx);
     await vi.advanceTimersByTimeAsync(30);
     const seqs = bus.published.map((envelope) => (envelope.payload as { seq: number }).seq);
     expect(seqs).toEqual([1, 2, 3, 4]);

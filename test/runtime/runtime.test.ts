@@ -6,7 +6,7 @@ import { createRuntime, defineActor, type LifecycleEvent, type Runtime } from ".
 import { silentLogger } from "../../src/common/logger.js";
 import { waitFor } from "../helpers/wait.js";
 
-const echo = defineActor<{ from: string; to: string }>({
+const echo = defineActor({
   kind: "echo",
   options: { type: "object", properties: { from: { type: "string" }, to: { type: "string" } }, required: ["from", "to"] },
   async start(ctx) {

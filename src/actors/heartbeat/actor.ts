@@ -1,22 +1,23 @@
-import { defineActor } from "../../runtime/actor-definition.js";
+import { defineActor, type OptionsFromSchema } from "../../runtime/define-actor.js";
 
-export interface HeartbeatOptions {
-  everyMs: number;
-  topic: string;
-}
+/** Options of the `heartbeat` kind. */
+export const heartbeatOptionsSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    everyMs: { type: "integer", minimum: 10, default: 5000, description: "interval between heartbeats, ms" },
+    topic: { type: "string", default: "runtime.heartbeat", description: "topic to publish on" },
+  },
+} as const;
+
+/** The options a heartbeat actor gets (defaults applied). */
+export type HeartbeatOptions = OptionsFromSchema<typeof heartbeatOptionsSchema>;
 
 /** Publishes `{ runtime, seq, uptimeMs, at }` on `runtime.heartbeat` so a running system is visible from outside. */
-export const heartbeatActor = defineActor<HeartbeatOptions>({
+export const heartbeatActor = defineActor({
   kind: "heartbeat",
   description: "publishes runtime.heartbeat every few seconds",
-  options: {
-    type: "object",
-    additionalProperties: false,
-    properties: {
-      everyMs: { type: "integer", minimum: 10, default: 5000, description: "interval between heartbeats, ms" },
-      topic: { type: "string", default: "runtime.heartbeat", description: "topic to publish on" },
-    },
-  },
+  options: heartbeatOptionsSchema,
   start(ctx) {
     const startedAt = Date.now();
     let seq = 0;

@@ -1,21 +1,35 @@
-import { defineActor, type ActorContext } from "../../runtime/actor-definition.js";
+import type { ActorContext } from "../../runtime/actor-context.js";
+import { defineActor, type OptionsFromSchema } from "../../runtime/define-actor.js";
 import { EndpointInUseError } from "./endpoint-in-use-error.js";
 import type { ForwarderStats, XsubXpubForwarder } from "./xsub-xpub-forwarder.js";
 
-export interface ProxyOptions {
-  /** Endpoint publishers connect to. */
-  xsub: string;
-  /** Endpoint subscribers connect to. */
-  xpub: string;
-  /** `fail` (default): an endpoint bound elsewhere is a non-retryable error. `join`: run idle. */
-  ifBound: "fail" | "join";
-  /** Lossless forwarding: wait for slow subscribers instead of dropping for them. Default false. */
-  noDrop: boolean;
-  sendHighWaterMark: number;
-  receiveHighWaterMark: number;
-  /** How often counters are copied to the Prometheus metrics. Default 1,000 ms. */
-  metricsIntervalMs: number;
-}
+/** Options of the `proxy` kind; each property's `description` (and `default`) says what it does. */
+export const proxyOptionsSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["xsub", "xpub"],
+  properties: {
+    xsub: { type: "string", minLength: 1, description: "endpoint publishers connect to, e.g. tcp://127.0.0.1:5556" },
+    xpub: { type: "string", minLength: 1, description: "endpoint subscribers connect to, e.g. tcp://127.0.0.1:5557" },
+    ifBound: {
+      enum: ["fail", "join"],
+      default: "fail",
+      description: "when an endpoint is already bound: fail (non-retryable) or join the existing proxy and idle",
+    },
+    noDrop: { type: "boolean", default: false, description: "wait for slow subscribers instead of dropping for them" },
+    sendHighWaterMark: { type: "integer", minimum: 0, default: 10000, description: "ZeroMQ send high-water mark of the XPUB side" },
+    receiveHighWaterMark: { type: "integer", minimum: 0, default: 10000, description: "ZeroMQ receive high-water mark of the XSUB side" },
+    metricsIntervalMs: {
+      type: "integer",
+      minimum: 10,
+      default: 1000,
+      description: "how often counters are copied to the Prometheus metrics, ms",
+    },
+  },
+} as const;
+
+/** The options a proxy actor gets (defaults applied). */
+export type ProxyOptions = OptionsFromSchema<typeof proxyOptionsSchema>;
 
 /** Counter values already copied to Prometheus, so each flush adds only the difference. */
 type Flushed = Pick<ForwarderStats, "messages" | "bytes" | "subscriptions" | "unsubscriptions">;
@@ -27,27 +41,10 @@ type Flushed = Pick<ForwarderStats, "messages" | "bytes" | "subscriptions" | "un
  * `plexus_proxy_messages_total`, `plexus_proxy_bytes_total`, `plexus_proxy_subscriptions_total`
  * and served at `GET /proxy/<id>` on the ops server.
  */
-export const proxyActor = defineActor<ProxyOptions>({
+export const proxyActor = defineActor({
   kind: "proxy",
   description: "ZeroMQ XSUB/XPUB proxy (publishers connect to xsub, subscribers to xpub)",
-  options: {
-    type: "object",
-    additionalProperties: false,
-    required: ["xsub", "xpub"],
-    properties: {
-      xsub: { type: "string", minLength: 1, description: "endpoint publishers connect to, e.g. tcp://127.0.0.1:5556" },
-      xpub: { type: "string", minLength: 1, description: "endpoint subscribers connect to, e.g. tcp://127.0.0.1:5557" },
-      ifBound: {
-        enum: ["fail", "join"],
-        default: "fail",
-        description: "when an endpoint is already bound: fail (non-retryable) or join the existing proxy and idle",
-      },
-      noDrop: { type: "boolean", default: false, description: "wait for slow subscribers instead of dropping for them" },
-      sendHighWaterMark: { type: "integer", minimum: 0, default: 10000 },
-      receiveHighWaterMark: { type: "integer", minimum: 0, default: 10000 },
-      metricsIntervalMs: { type: "integer", minimum: 10, default: 1000 },
-    },
-  },
+  options: proxyOptionsSchema,
   async start(ctx) {
     // Loaded on start so that registering the kind does not load the ZeroMQ native module.
     const { XsubXpubForwarder } = await import("./xsub-xpub-forwarder.js");

@@ -1,10 +1,12 @@
-import { assign, createActor, fromCallback, fromPromise, setup, type AnyActorRef, type AnyStateMachine } from "xstate";
-import type { ActorContext, AnyActorDefinition } from "../actor-definition.js";
+import { assign, fromCallback, fromPromise, setup } from "xstate";
+import type { ActorContext } from "../actor-context.js";
+import type { AnyActorDefinition } from "../define-actor.js";
 import type { LifecycleState } from "../lifecycle-types.js";
 import type { Logger } from "../../common/logger.js";
 import { toError } from "../../common/errors.js";
 import { OnceRelease } from "./once-release.js";
 import { shutdownTimeoutError } from "./child-instance.js";
+import { HostedMachine } from "./hosted-machine.js";
 
 /** What the hosted lifecycle machine needs from its wrapper. */
 export interface HostedActorInput {
@@ -22,7 +24,7 @@ export interface HostedActorInput {
 interface HostedContext {
   input: HostedActorInput;
   release?: OnceRelease;
-  machine?: AnyStateMachine;
+  machine?: HostedMachine;
   error?: Error;
   stopRequested: boolean;
 }
@@ -31,63 +33,45 @@ const STOP_REASON = Object.freeze(new Error("the actor is stopping: abandon pend
 
 export type HostedActorEvent = { type: "STOP" } | { type: "FAIL"; error: unknown } | { type: "EXIT" };
 
-/** What `start` produced: how to release it, or the machine to run. */
-type StartResult = { release: OnceRelease; machine?: AnyStateMachine };
+/** What `start` produced: how to release it, and for the machine form the running machine. */
+type StartResult = { release: OnceRelease; machine?: HostedMachine };
 
 /**
- * Runs the kind's `start(ctx)` (or builds its machine). If the hosted actor gave up waiting (stop
- * or failure past `shutdownMs`), a late stop function is still called so the late resources are
- * released rather than leaked.
+ * Runs the kind's `start(ctx)`, or starts its machine (see HostedMachine). If the hosted actor
+ * gave up waiting (stop or failure past `shutdownMs`), a late stop function is still called so
+ * the late resources are released rather than leaked.
  */
 const startBody = fromPromise<StartResult, HostedActorInput>(async ({ input, signal }) => {
   const context = input.createContext();
   const definition = input.definition;
-  // The machine form's release stops its actor; it is attached when `running` creates that actor.
-  if (typeof definition.machine === "function") return { machine: definition.machine(context), release: new OnceRelease(undefined) };
-  const stop = await definition.start(context);
-  const release = new OnceRelease(typeof stop === "function" ? stop : undefined);
+  let result: StartResult;
+  if (typeof definition.machine === "function") {
+    const machine = await HostedMachine.start(definition, context);
+    result = { machine, release: new OnceRelease(() => machine.stop()) };
+  } else {
+    const stop = await definition.start(context);
+    result = { release: new OnceRelease(typeof stop === "function" ? stop : undefined) };
+  }
   if (signal.aborted) {
     input.log.warn({ actor: input.path }, "start finished after the actor was abandoned; releasing what it acquired now");
-    void release
+    void result.release
       .finished(input.shutdownMs, input.path)
       .catch((error: unknown) => input.log.error({ actor: input.path, err: error }, "late release failed"));
   }
-  return { release };
+  return result;
 });
 
 /**
  * Holds what a running actor owns. Leaving `running` for any reason stops this callback actor,
- * whose cleanup releases the resources (start form) or stops the kind's machine (machine form).
+ * whose cleanup releases the resources (start form) or stops the kind's machine (machine form);
+ * the transitions that leave `running` also release explicitly, because xstate stops invoked
+ * actors only at the end of the step, which would report the exit before the release began.
  */
-const holdResources = fromCallback<HostedActorEvent, { release?: OnceRelease; machine?: AnyStateMachine }>(({ input, sendBack }) => {
-  if (input.machine) {
-    const child = createActor(input.machine);
-    child.subscribe({
-      complete: () => sendBack({ type: "EXIT" }),
-      error: (error: unknown) => {
-        stopOrphanedChildren(child.getSnapshot().children);
-        sendBack({ type: "FAIL", error });
-      },
-    });
-    // Released explicitly by the transition that leaves `running` (xstate defers stopping invoked
-    // actors to the end of the step, which would report the exit before the machine stopped).
-    input.release?.attach(() => void child.stop());
-    child.start();
-    return () => child.stop();
-  }
+const holdResources = fromCallback<HostedActorEvent, { release?: OnceRelease; machine?: HostedMachine }>(({ input, sendBack }) => {
+  input.machine?.onEnd((end) => sendBack(end.type === "done" ? { type: "EXIT" } : { type: "FAIL", error: end.error }));
   const release = input.release;
   return () => release?.run();
 });
-
-/**
- * xstate v5 marks an actor that errored as stopped without stopping what it invoked or spawned
- * (its own source says so: "we can't stop them from here but we really should"), and `stop()` on
- * it is then a no-op. Those children would survive the failure, so they are stopped here with the
- * same internal stop event xstate sends when it stops a child; machine children stop theirs.
- */
-function stopOrphanedChildren(children: Record<string, AnyActorRef | undefined>): void {
-  for (const orphan of Object.values(children)) orphan?.send({ type: "xstate.stop" });
-}
 
 /** Waits for the release started on leaving `running`, within `shutdownMs`. */
 const awaitRelease = fromPromise<void, { release?: OnceRelease; shutdownMs: number; path: string }>(async ({ input }) => {
@@ -187,7 +171,9 @@ export const hostedActorMachine = setup({
       on: {
         STOP: { target: "stopping", actions: ["recordStop", "abort", "release"] },
         FAIL: { target: "failing", actions: ["recordFailure", "abort", "release"] },
-        EXIT: { target: "stopped", actions: ["abort", "release"] },
+        // A finished machine is released like a stopped actor (its final snapshot may be saving),
+        // so it passes through `stopping`; not asked to stop, it exits normally.
+        EXIT: { target: "stopping", actions: ["abort", "release"] },
       },
     },
     stopping: {
@@ -235,7 +221,7 @@ export const hostedActorMachine = setup({
       },
     },
     // Aborting again is a no-op; it covers the ends that did not pass through a stop or failure
-    // request (a start that threw, a machine that finished) so every incarnation ends aborted.
+    // request (a start that threw) so every incarnation ends aborted.
     stopped: { type: "final", entry: ["abort", { type: "report", params: "stopped" }] },
     failed: { type: "final", entry: ["abort", { type: "report", params: "failed" }] },
   },

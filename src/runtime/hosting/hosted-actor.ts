@@ -1,5 +1,6 @@
 import { createActor, type Actor } from "xstate";
-import type { ActorContext, AnyActorDefinition } from "../actor-definition.js";
+import type { ActorContext } from "../actor-context.js";
+import type { AnyActorDefinition } from "../define-actor.js";
 import type { LifecycleState } from "../lifecycle-types.js";
 import type { Logger } from "../../common/logger.js";
 import { hostedActorMachine } from "./hosted-actor-machine.js";

@@ -1,4 +1,4 @@
-import type { StopFunction } from "../actor-definition.js";
+import type { StopFunction } from "../define-actor.js";
 import { toError } from "../../common/errors.js";
 import { withinShutdown } from "./child-instance.js";
 
@@ -15,15 +15,7 @@ export class OnceRelease {
   private completion: Promise<void> | undefined;
   private syncError: Error | undefined;
 
-  constructor(private stopFunction: StopFunction | undefined) {}
-
-  /**
-   * Sets the stop function once the resource exists (the machine form creates its child actor on
-   * entering `running`). Ignored after the release ran: there is nothing left to attach to.
-   */
-  attach(stopFunction: StopFunction): void {
-    if (!this.started) this.stopFunction = stopFunction;
-  }
+  constructor(private readonly stopFunction: StopFunction | undefined) {}
 
   /** True once the stop function has been called (or there was none). */
   get hasRun(): boolean {

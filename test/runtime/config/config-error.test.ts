@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defineActor } from "../../../src/runtime/actor-definition.js";
+import { defineActor, type AnyActorDefinition, type OptionsSchema } from "../../../src/runtime/define-actor.js";
 import { ConfigError, formatIssue, formatPath } from "../../../src/common/config-error.js";
 import { suggestClosest } from "../../../src/common/suggest-closest.js";
 import { KindOptionsValidator } from "../../../src/runtime/config/kind-options.js";
@@ -62,7 +62,8 @@ describe("KindOptionsValidator", () => {
   });
 
   it("reports a kind whose options schema does not compile, blaming the definition", () => {
-    const broken = defineActor({ kind: "broken", options: { type: "no-such-type" }, start() {} });
+    // Cast: the schema type itself rejects this; the check is for schemas built without it.
+    const broken = defineActor({ kind: "broken", options: { type: "no-such-type" } as unknown as OptionsSchema, start() {} });
     const validator = new KindOptionsValidator(new Map([["broken", broken]]));
     const { issues } = validator.validate(broken, {}, ["children", 0, "options"]);
     expect(issues).toHaveLength(1);
@@ -77,7 +78,7 @@ describe("KindOptionsValidator", () => {
     });
     const free = defineActor({ kind: "free", start() {} });
     const validator = new KindOptionsValidator(
-      new Map([
+      new Map<string, AnyActorDefinition>([
         ["d", withDefaults],
         ["free", free],
       ]),

@@ -181,8 +181,9 @@ describe("checkActorLifecycle (the helper users get)", () => {
     const probe = new ActorProbe();
     await checkActorLifecycle(probe.definition(), { numRuns: 25 });
     await checkActorLifecycle(probe.machineDefinition(), { numRuns: 25 });
-    const ticker = defineActor<{ everyMs: number }>({
+    const ticker = defineActor({
       kind: "ticker",
+      options: { type: "object", properties: { everyMs: { type: "integer", minimum: 1 } }, required: ["everyMs"] },
       start(ctx) {
         const timer = setInterval(() => void ctx.bus.publish("ticks", {}), ctx.options.everyMs);
         return () => clearInterval(timer);

@@ -1,0 +1,65 @@
+import type { Bus } from "../transports/bus/bus.js";
+import type { Logger } from "../common/logger.js";
+import type { Metrics } from "../common/metrics.js";
+
+/** Persisted state of one actor: atomic JSON snapshots under the runtime's stateDir. */
+export interface ActorStateStore {
+  /** The last saved value, or undefined (first start, or a corrupt snapshot that was moved aside). */
+  load<T = unknown>(): Promise<T | undefined>;
+  /** Writes atomically (temp file, fsync, rename) with a checksum. */
+  save(value: unknown): Promise<void>;
+}
+
+/** A response from a route an actor mounts on the ops server. */
+export interface OpsResponse {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A request to a route an actor mounted on the ops server. */
+export interface OpsRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+}
+
+/** Lets actors mount routes on the runtime's ops server (the proxy actor serves `/proxy/<id>`). */
+export interface OpsRoutes {
+  /** Mounts `handler` at `method path`; returns a function that removes it (called on stop). */
+  route(
+    method: "GET" | "POST" | "PUT" | "DELETE",
+    path: string,
+    handler: (request: OpsRequest) => OpsResponse | Promise<OpsResponse>,
+  ): () => void;
+}
+
+/**
+ * What an actor receives when it starts. `O` is the type of its options: inferred from the
+ * kind's options schema by `defineActor`.
+ */
+export interface ActorContext<O = Record<string, unknown>> {
+  /** The child id from the config. */
+  id: string;
+  /** Path from the root, e.g. `root/group-a/ticker`. */
+  path: string;
+  /** Name of the hosting runtime (`runtime.name` in the config). */
+  runtimeName?: string;
+  /** Options, validated against the kind's schema, with the schema's defaults applied. */
+  options: O;
+  /** The Bus as this actor sees it; the subscriptions it opens close when the actor stops. */
+  bus: Bus;
+  log: Logger;
+  /**
+   * This actor's persisted state. A machine kind with `persist` set leaves it to the hosted
+   * lifecycle, which keeps the machine's snapshot there.
+   */
+  state: ActorStateStore;
+  metrics: Metrics;
+  /** Aborted when the actor is asked to stop; pass it to fetch, timers, streams. */
+  signal: AbortSignal;
+  ops: OpsRoutes;
+  /** Fails the actor with `error`; its supervisor decides what happens next. */
+  fail(error: unknown): void;
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import type { ActorStateStore } from "../../../src/runtime/actor-context.js";
+import { persistenceInterval, saveDelay, SnapshotPersister, type PersisterClock } from "../../../src/runtime/hosting/snapshot-persister.js";
+import { silentLogger } from "../../../src/common/logger.js";
+import { waitFor } from "../../helpers/wait.js";
+import { RecordingLogger } from "../recording-logger.js";
+
+/** A clock whose time and timers move only when the test says so. */
+class ManualClock implements PersisterClock {
+  time = 0;
+  private timers: Array<{ at: number; callback: () => void }> = [];
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(callback: () => void, ms: number) {
+    const timer = { at: this.time + ms, callback };
+    this.timers.push(timer);
+    return timer;
+  }
+
+  clearTimeout(timer: unknown): void {
+    this.timers = this.timers.filter((pending) => pending !== timer);
+  }
+
+  get pending(): number {
+    return this.timers.length;
+  }
+
+  advance(ms: number): void {
+    this.time += ms;
+    const due = this.timers.filter((timer) => timer.at <= this.time);
+    this.timers = this.timers.filter((timer) => timer.at > this.time);
+    for (const timer of due) timer.callback();
+  }
+}
+
+/** A store whose saves finish only when the test releases them. */
+function gatedStore() {
+  const saved: unknown[] = [];
+  const gates: Array<() => void> = [];
+  const store: ActorStateStore = {
+    load: async () => undefined,
+    save: (value) =>
+      new Promise<void>((resolve) =>
+        gates.push(() => {
+          saved.push(value);
+          resolve();
+        }),
+      ),
+  };
+  return {
+    store,
+    saved,
+    openGate: () => gates.shift()?.(),
+    get waiting() {
+      return gates.length;
+    },
+  };
+}
+
+describe("persistence settings", () => {
+  it("resolves persist to an interval, or none", () => {
+    expect(persistenceInterval(undefined)).toBeUndefined();
+    expect(persistenceInterval(false)).toBeUndefined();
+    expect(persistenceInterval(true)).toBe(1_000);
+    expect(persistenceInterval({})).toBe(1_000);
+    expect(persistenceInterval({ everyMs: 0 })).toBe(0);
+  });
+
+  it("waits out the rest of the interval since the last save", () => {
+    expect(saveDelay(100, Number.NEGATIVE_INFINITY, 1_000)).toBe(0);
+    expect(saveDelay(1_100, 100, 1_000)).toBe(0);
+    expect(saveDelay(400, 100, 1_000)).toBe(700);
+    expect(saveDelay(400, 100, 0)).toBe(0);
+  });
+});
+
+describe("SnapshotPersister", () => {
+  it("saves at once, then at most once per interval with a trailing save of the latest snapshot", async () => {
+    const clock = new ManualClock();
+    const gated = gatedStore();
+    let current = "s1";
+    const persister = new SnapshotPersister(gated.store, 1_000, () => current, silentLogger(), clock);
+    persister.changed();
+    await waitFor(() => gated.waiting === 1, "the first save to begin");
+    current = "s2";
+    persister.changed();
+    current = "s3";
+    persister.changed();
+    gated.openGate();
+    await waitFor(() => clock.pending === 1, "the trailing save to be scheduled");
+    expect(gated.saved).toEqual(["s1"]);
+    clock.advance(999);
+    expect(clock.pending).toBe(1);
+    clock.advance(1);
+    await waitFor(() => gated.waiting === 1, "the trailing save to begin");
+    gated.openGate();
+    await waitFor(() => gated.saved.length === 2, "the trailing save");
+    expect(gated.saved).toEqual(["s1", "s3"]);
+    expect(clock.pending).toBe(0);
+  });
+
+  it("finish cancels the pending save, waits for the one in flight, then saves the final snapshot", async () => {
+    const clock = new ManualClock();
+    const gated = gatedStore();
+    let current = "s1";
+    const persister = new SnapshotPersister(gated.store, 1_000, () => current, silentLogger(), clock);
+    persister.changed();
+    await waitFor(() => gated.waiting === 1, "the first save to begin");
+    current = "s2";
+    persister.changed();
+    const finished = persister.finish("final");
+    gated.openGate();
+    await waitFor(() => gated.waiting === 1, "the final save to begin");
+    gated.openGate();
+    await finished;
+    expect(gated.saved).toEqual(["s1", "final"]);
+    expect(clock.pending).toBe(0);
+    persister.changed();
+    expect(gated.waiting).toBe(0);
+  });
+
+  it("logs a failed periodic save and keeps going; a failed final save rejects", async () => {
+    const clock = new ManualClock();
+    const log = new RecordingLogger();
+    let fail = true;
+    const store: ActorStateStore = {
+      load: async () => undefined,
+      save: async () => {
+        if (fail) throw new Error("disk full");
+      },
+    };
+    const persister = new SnapshotPersister(store, 0, () => "s", log, clock);
+    persister.changed();
+    await waitFor(() => log.find("warn", /saving the machine snapshot failed/).length === 1, "the warning");
+    await expect(persister.finish("final")).rejects.toThrow("disk full");
+    fail = false;
+  });
+});
