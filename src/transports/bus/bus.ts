@@ -1,5 +1,5 @@
 import type { Envelope } from "../envelope.js";
-import type { TransportStats } from "../transport.js";
+import type { TransportStats } from "../transport-stats.js";
 
 /** What a full mailbox does with the next message. */
 export type OverflowPolicy = "block" | "drop-oldest" | "drop-newest" | "reject";
