@@ -12,7 +12,7 @@ import { PlexusError, toError } from "../common/errors.js";
 import type { ActorTreeNode, LifecycleEvent } from "./lifecycle-types.js";
 import { createLogger, type Logger } from "../common/logger.js";
 import { Metrics } from "../common/metrics.js";
-import { startOpsServer, type OpsServer } from "./ops/server.js";
+import type { OpsServer } from "./ops/server.js";
 import { registerRuntimeMetrics } from "./runtime-metrics.js";
 import { registerTransportMetrics } from "../transports/transport-metrics.js";
 import { ScopedBus } from "./scoped-bus.js";
@@ -167,6 +167,9 @@ export class PlexusRuntime implements Runtime {
     this.messageBus = bus;
     registerTransportMetrics(this.metrics, () => bus.stats().transport);
     if (config.runtime.ops.enabled) {
+      // Loaded here, not at the top: fastify is the heaviest dependency, and an embedder with
+      // `ops.enabled: false` should not pay for it.
+      const { startOpsServer } = await import("./ops/server.js");
       this.ops = await startOpsServer(
         {
           name: config.runtime.name,

@@ -3,8 +3,8 @@
  * JSON Schema (draft 2020-12), filling in the schema's defaults. Runs before anything starts, so
  * a bad option is a config error with a key path, not a crash inside a running actor.
  */
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ValidateFunction } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
 import type { AnyActorDefinition } from "../actor-definition.js";
 import { describeSchemaError, suggestClosest } from "./config-error.js";
 import type { PathSegment, PendingIssue } from "./config-error.js";
@@ -20,16 +20,7 @@ export interface KindOptionsResult {
  * runtime (or per config load) so schemas of unrelated runtimes cannot clash on `$id`.
  */
 export class KindOptionsValidator {
-  // Kind schemas are written by users: unknown keywords (`x-…`, `examples`) must not fail the
-  // load, and no format plugin is bundled, so `format` is an annotation, not a check.
-  private readonly ajv = new Ajv2020({
-    allErrors: true,
-    useDefaults: true,
-    verbose: true,
-    strict: false,
-    validateFormats: false,
-    logger: false,
-  });
+  private ajv: Ajv2020 | undefined;
   private readonly compiled = new WeakMap<AnyActorDefinition, ValidateFunction | Error>();
 
   constructor(private readonly kinds: ReadonlyMap<string, AnyActorDefinition>) {}
@@ -91,12 +82,27 @@ export class KindOptionsValidator {
     let validator = this.compiled.get(definition);
     if (validator === undefined) {
       try {
-        validator = this.ajv.compile(definition.options);
+        validator = this.compiler().compile(definition.options);
       } catch (error) {
         validator = error instanceof Error ? error : new Error(String(error));
       }
       this.compiled.set(definition, validator);
     }
     return validator;
+  }
+
+  /**
+   * ajv is a large module and most kinds have no options schema, so it is loaded on the first
+   * schema to compile rather than when plexus is imported. It is CommonJS: `require` loads it
+   * synchronously, which keeps validation synchronous.
+   */
+  private compiler(): Ajv2020 {
+    if (this.ajv === undefined) {
+      const { Ajv2020 } = createRequire(import.meta.url)("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
+      // Kind schemas are written by users: unknown keywords (`x-…`, `examples`) must not fail the
+      // load, and no format plugin is bundled, so `format` is an annotation, not a check.
+      this.ajv = new Ajv2020({ allErrors: true, useDefaults: true, verbose: true, strict: false, validateFormats: false, logger: false });
+    }
+    return this.ajv;
   }
 }

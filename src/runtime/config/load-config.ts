@@ -6,14 +6,13 @@
  * together as one `ConfigError`, each with file:line:column and its key path.
  */
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ValidateFunction } from "ajv/dist/2020.js";
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
-import type { Document, Scalar } from "yaml";
+import type * as Yaml from "yaml";
 import type { AnyActorDefinition } from "../actor-definition.js";
 import { ConfigError, describeSchemaError, formatIssue, formatPath } from "./config-error.js";
 import type { ConfigIssue, PathSegment, PendingIssue } from "./config-error.js";
+import { validateConfigSchema } from "./config-schema-validator.js";
 import { normaliseConfig } from "./normalise.js";
 import type { ResolvedConfig } from "./plexus-config.js";
 import { interpolateEnvCollecting } from "./env-interpolation.js";
@@ -39,33 +38,25 @@ export interface LoadConfigOptions {
 /** Location of the JSON Schema of the raw config file (three levels up from both src/runtime/config and dist/runtime/config). */
 export const CONFIG_SCHEMA_URL = new URL("../../../config/plexus.schema.json", import.meta.url);
 
-let schemaValidator: Promise<ValidateFunction> | undefined;
+let yamlModule: typeof Yaml | undefined;
 
-/** The compiled raw-config schema; compiled once per process. */
-function configSchemaValidator(): Promise<ValidateFunction> {
-  schemaValidator ??= readFile(CONFIG_SCHEMA_URL, "utf8").then((text) => {
-    const ajv = new Ajv2020({
-      allErrors: true,
-      useDefaults: true,
-      verbose: true,
-      strict: true,
-      strictRequired: false,
-      allowUnionTypes: true,
-    });
-    return ajv.compile(JSON.parse(text) as Record<string, unknown>);
-  });
-  return schemaValidator;
+/**
+ * The YAML parser, loaded on the first config file rather than when plexus is imported: object
+ * configs (what most embedders pass) never need it. Its CommonJS build loads synchronously.
+ */
+function yaml(): typeof Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)("yaml") as typeof Yaml);
 }
 
 /** Where a problem is in the source document, when the source is a file. */
 interface SourceDocument {
   file: string;
-  document: Document;
-  lines: LineCounter;
+  document: Yaml.Document;
+  lines: Yaml.LineCounter;
 }
 
 function keyText(key: unknown): string | undefined {
-  return isScalar(key) ? String(key.value) : undefined;
+  return yaml().isScalar(key) ? String(key.value) : undefined;
 }
 
 function rangeStart(node: unknown): number | undefined {
@@ -77,18 +68,18 @@ function rangeStart(node: unknown): number | undefined {
  * Offset of the node at `segments`, or of its deepest existing ancestor (a missing key is reported
  * at the mapping that lacks it). With `pointAtKey` the key of the last segment is used.
  */
-function locate(document: Document, segments: readonly PathSegment[], pointAtKey: boolean): number | undefined {
+function locate(document: Yaml.Document, segments: readonly PathSegment[], pointAtKey: boolean): number | undefined {
   let node: unknown = document.contents;
   let best = rangeStart(node);
   for (const [index, segment] of segments.entries()) {
     const last = index === segments.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
+    if (yaml().isMap(node)) {
+      const pair = node.items.find((item) => yaml().isPair(item) && keyText(item.key) === String(segment));
       if (pair === undefined) break;
       if (last && pointAtKey) return rangeStart(pair.key) ?? best;
       best = rangeStart(pair.value) ?? rangeStart(pair.key) ?? best;
       node = pair.value;
-    } else if (isSeq(node) && typeof segment === "number") {
+    } else if (yaml().isSeq(node) && typeof segment === "number") {
       node = node.items[segment];
       best = rangeStart(node) ?? best;
     } else {
@@ -125,19 +116,19 @@ function retype(text: string): string | number | boolean {
  * Interpolates `${VAR}` in every scalar value (never in keys) of the parsed document, in place.
  * Returns the problems and the paths of the values that had them.
  */
-function interpolateDocument(document: Document, env: Environment): { issues: PendingIssue[]; failed: Set<string> } {
+function interpolateDocument(document: Yaml.Document, env: Environment): { issues: PendingIssue[]; failed: Set<string> } {
   const issues: PendingIssue[] = [];
   const failed = new Set<string>();
   const visitNode = (node: unknown, at: PathSegment[]): void => {
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       for (const item of node.items) {
         const key = keyText(item.key);
         if (key !== undefined) visitNode(item.value, [...at, key]);
       }
-    } else if (isSeq(node)) {
+    } else if (yaml().isSeq(node)) {
       node.items.forEach((item, index) => visitNode(item, [...at, index]));
-    } else if (isScalar(node) && typeof node.value === "string" && node.value.includes("$")) {
-      const scalar = node as Scalar<unknown>;
+    } else if (yaml().isScalar(node) && typeof node.value === "string" && node.value.includes("$")) {
+      const scalar = node as Yaml.Scalar<unknown>;
       const original = scalar.value as string;
       const { value, problems } = interpolateEnvCollecting(original, env);
       for (const message of problems) issues.push({ path: at, node: at, message });
@@ -161,8 +152,8 @@ async function parseFile(absolute: string, file: string): Promise<SourceDocument
       file,
     );
   }
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const lines = new (yaml().LineCounter)();
+  const document = yaml().parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     const issues = document.errors.map((error): ConfigIssue => {
       const { line, col } = lines.linePos(error.pos[0]);
@@ -185,7 +176,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export async function loadConfig(source: string | Record<string, unknown>, options: LoadConfigOptions): Promise<ResolvedConfig> {
   const cwd = options.cwd ?? process.cwd();
-  const validateSchema = await configSchemaValidator();
   const pending: PendingIssue[] = [];
   let document: SourceDocument | undefined;
   let absolute: string | undefined;
@@ -219,8 +209,8 @@ export async function loadConfig(source: string | Record<string, unknown>, optio
     });
     throw buildError(pending, document);
   }
-  if (!validateSchema(raw)) {
-    for (const error of validateSchema.errors ?? []) {
+  if (!validateConfigSchema(raw)) {
+    for (const error of validateConfigSchema.errors ?? []) {
       const issue = describeSchemaError(error);
       // A value whose ${VAR} could not be resolved was reported already; its shape is noise.
       if (issue !== undefined && !failedPaths.has(formatPath(issue.node))) pending.push(issue);
