@@ -21,6 +21,7 @@ export interface OpsResponse {
   headers?: Record<string, string>;
 }
 
+/** A request to a route an actor mounted on the ops server. */
 export interface OpsRequest {
   method: string;
   path: string;
@@ -86,9 +87,11 @@ export interface MachineActorDefinition<O> extends ActorDefinitionBase {
   start?: never;
 }
 
+/** An actor kind: a `start` function or an xstate `machine`, with an optional options schema. */
 export type ActorDefinition<O = Record<string, unknown>> = StartActorDefinition<O> | MachineActorDefinition<O>;
 
 // Definitions are stored without their option type: the registry of kinds is heterogeneous.
+/** An actor definition of any options type (the registry of kinds holds many). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyActorDefinition = ActorDefinition<any>;
 

@@ -31,6 +31,7 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Where a runtime is in its life: `idle` until `start()`, `failed` when its root supervisor gave up. */
 export type RuntimeState = "idle" | "starting" | "running" | "stopping" | "stopped" | "failed";
 
 /** A running (or startable) plexus runtime. Never calls `process.exit`, installs no signal handlers. */

@@ -3,6 +3,7 @@ import type { Logger } from "../common/logger.js";
 import { MemoryTransport } from "./memory/transport.js";
 import type { Transport } from "./transport.js";
 
+/** Who a transport speaks for and where it logs. */
 export interface TransportFactoryContext {
   log: Logger;
   /** Name recorded as the source of wrapped foreign messages and in consumer names. */

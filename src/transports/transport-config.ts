@@ -39,4 +39,5 @@ export interface ResolvedRedisTransportConfig {
   pack?: number;
 }
 
+/** The `transport` section, normalised, by kind. */
 export type ResolvedTransportConfig = ResolvedMemoryTransportConfig | ResolvedZmqTransportConfig | ResolvedRedisTransportConfig;

@@ -1,7 +1,10 @@
 import { defineActor } from "../../runtime/actor-definition.js";
 
+/** Options of the `heartbeat` kind. */
 export interface HeartbeatOptions {
+  /** Period of the heartbeat. Default 5,000 ms. */
   everyMs: number;
+  /** Topic it publishes on. Default `runtime.heartbeat`. */
   topic: string;
 }
 

@@ -2,6 +2,7 @@ import { defineActor, type ActorContext } from "../../runtime/actor-definition.j
 import { EndpointInUseError } from "./endpoint-in-use-error.js";
 import type { ForwarderStats, XsubXpubForwarder } from "./xsub-xpub-forwarder.js";
 
+/** Options of the `proxy` kind (the ZeroMQ XSUB/XPUB forwarder). */
 export interface ProxyOptions {
   /** Endpoint publishers connect to. */
   xsub: string;

@@ -4,6 +4,7 @@ import type { ResolvedTransportConfig } from "../../transports/transport-config.
 import type { ResolvedOpsConfig } from "../ops/ops-config.js";
 import type { ChildSpec, SupervisorSpec } from "../supervision/child-spec.js";
 
+/** The `runtime` section, normalised. */
 export interface ResolvedRuntimeSection {
   name: string;
   ops: ResolvedOpsConfig;
@@ -11,6 +12,7 @@ export interface ResolvedRuntimeSection {
   log: { level: string };
 }
 
+/** A whole config, normalised: what `loadConfig` returns and `runtime.config` holds. */
 export interface ResolvedConfig {
   runtime: ResolvedRuntimeSection;
   transport: ResolvedTransportConfig;

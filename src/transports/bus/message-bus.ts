@@ -17,6 +17,7 @@ import { ThrottledLog } from "../../common/throttled-log.js";
 import { isSystemTopic, validatePattern, validateTopic } from "../topics.js";
 import type { Delivery, Transport, TransportSubscription } from "../transport.js";
 
+/** What a {@link MessageBus} is built from. */
 export interface MessageBusOptions {
   transport: Transport;
   /** Default `envelope.source` (the runtime name). */
