@@ -33,15 +33,7 @@ export type { HeartbeatOptions } from "./actors/heartbeat/actor.js";
 export { proxyActor } from "./actors/proxy/actor.js";
 export type { ProxyOptions } from "./actors/proxy/actor.js";
 export { isSupervisorSpec } from "./runtime/supervision/child-spec.js";
-export type {
-  BackoffSpec,
-  ChildSpec,
-  RestartType,
-  Strategy,
-  SupervisorChildSpec,
-  SupervisorSpec,
-  WorkerChildSpec,
-} from "./runtime/supervision/child-spec.js";
+export type { ChildSpec, SupervisorChildSpec, SupervisorSpec, WorkerChildSpec } from "./runtime/supervision/child-spec.js";
 
 // ─── Bus & messages ──────────────────────────────────────────────────────────────────────────────
 export { MessageBus } from "./transports/bus/message-bus.js";
@@ -52,7 +44,6 @@ export type {
   BusStats,
   Handler,
   MailboxOptions,
-  OverflowPolicy,
   PublishOptions,
   RequestOptions,
   SubscribeOptions,
@@ -79,15 +70,12 @@ export type {
   TransportSubscriptionSpec,
 } from "./transports/transport.js";
 export type {
-  CustomTransportKind,
   CustomTransportStats,
   MemoryTransportStats,
-  RedisGroupCounters,
   RedisGroupStats,
   RedisTransportStats,
   TransportKind,
   TransportStats,
-  TransportStatsCommon,
   ZmqTransportStats,
 } from "./transports/transport-stats.js";
 
@@ -97,10 +85,9 @@ export type { LoadConfigOptions } from "./runtime/config/load-config.js";
 export { parseDuration } from "./common/durations.js";
 // Reserved: the user-facing input types (PlexusConfig, RuntimeConfig, TransportConfig, BusConfig,
 // ChildConfig, SupervisorConfig, …) are exported here once runtime/config defines them.
-export type { ResolvedConfig, ResolvedRuntimeSection } from "./runtime/config/plexus-config.js";
+export type { ResolvedConfig } from "./runtime/config/plexus-config.js";
 export type { ResolvedTransportConfig } from "./transports/transport-config.js";
-export type { ContractMode, ResolvedBusConfig, ResolvedContractsConfig } from "./transports/bus/bus-config.js";
-export type { ResolvedOpsConfig } from "./runtime/ops/ops-config.js";
+export type { ResolvedBusConfig, ResolvedContractsConfig } from "./transports/bus/bus-config.js";
 
 // ─── Errors ──────────────────────────────────────────────────────────────────────────────────────
 export { PlexusError, NonRetryableError, isNonRetryable } from "./common/errors.js";
@@ -109,7 +96,6 @@ export type { PlexusErrorCode } from "./common/error-codes.js";
 export { ConfigError } from "./runtime/config/config-error.js";
 export type { ConfigIssue } from "./runtime/config/config-error.js";
 export { EndpointInUseError } from "./actors/proxy/endpoint-in-use-error.js";
-export type { EndpointHolder } from "./actors/proxy/endpoint-holder.js";
 
 // ─── Observability ───────────────────────────────────────────────────────────────────────────────
 export { createLogger, silentLogger } from "./common/logger.js";

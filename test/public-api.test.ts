@@ -12,19 +12,22 @@ import { builtPackage } from "./helpers/built-package.js";
 const run = promisify(execFile);
 const SURFACE_FILE = "public-api.json";
 
-/** The public surface: every value export with what it is, and every type-only export. */
+/** The public surface of one entry point: every value export with what it is, and every type-only export. */
 interface Surface {
   values: Record<string, string>;
   types: string[];
 }
 
-let packageDir: string;
-let surface: Surface;
+/** The package's entry points (package.json `exports`) and their built files, without extension. */
+const ENTRY_POINTS = { plexus: "index", "plexus/testing": "testing/index" } as const;
 
-/** Value exports of the built dist/index.js, read by a plain `node` (no loader), as a user's program sees them. */
-async function valueExports(dir: string): Promise<Record<string, string>> {
+let packageDir: string;
+let surfaces: Record<keyof typeof ENTRY_POINTS, Surface>;
+
+/** Value exports of a built entry point, read by a plain `node` (no loader), as a user's program sees them. */
+async function valueExports(dir: string, entry: string): Promise<Record<string, string>> {
   const script = `
-const api = await import(${JSON.stringify(pathToFileURL(join(dir, "dist", "index.js")).href)});
+const api = await import(${JSON.stringify(pathToFileURL(join(dir, "dist", `${entry}.js`)).href)});
 const kinds = {};
 for (const [name, value] of Object.entries(api)) {
   kinds[name] = typeof value === "function" && /^class\\b/.test(Function.prototype.toString.call(value)) ? "class" : typeof value;
@@ -34,9 +37,9 @@ process.stdout.write(JSON.stringify(kinds));`;
   return JSON.parse(stdout) as Record<string, string>;
 }
 
-/** Every export of dist/index.d.ts that is only a type, per the TypeScript checker. */
-function typeOnlyExports(dir: string): { types: string[]; undocumented: string[] } {
-  const entry = join(dir, "dist", "index.d.ts");
+/** Every export of a built entry point's .d.ts that is only a type, and those without TSDoc, per the TypeScript checker. */
+function typeOnlyExports(dir: string, name: string): { types: string[]; undocumented: string[] } {
+  const entry = join(dir, "dist", `${name}.d.ts`);
   const program = ts.createProgram([entry], {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -102,29 +105,33 @@ export const isSupervisor: (spec: ChildSpec) => boolean = isSupervisorSpec;
 `;
 }
 
+async function surfaceOf(entry: string): Promise<Surface> {
+  const values = await valueExports(packageDir, entry);
+  return {
+    values: Object.fromEntries(Object.entries(values).sort(([a], [b]) => a.localeCompare(b))),
+    types: typeOnlyExports(packageDir, entry).types,
+  };
+}
+
 beforeAll(async () => {
   packageDir = await builtPackage();
-  const values = await valueExports(packageDir);
-  surface = {
-    values: Object.fromEntries(Object.entries(values).sort(([a], [b]) => a.localeCompare(b))),
-    types: typeOnlyExports(packageDir).types,
-  };
+  surfaces = { plexus: await surfaceOf(ENTRY_POINTS.plexus), "plexus/testing": await surfaceOf(ENTRY_POINTS["plexus/testing"]) };
 }, 240_000);
 
 describe("the public API of the built package", () => {
   it("exports exactly the committed names (update test/public-api.json with -u when the change is on purpose)", async () => {
     const target = fileURLToPath(new URL(SURFACE_FILE, import.meta.url));
-    const text = await format(JSON.stringify(surface), { ...(await resolveConfig(target)), parser: "json" });
+    const text = await format(JSON.stringify(surfaces), { ...(await resolveConfig(target)), parser: "json" });
     await expect(text).toMatchFileSnapshot(SURFACE_FILE);
   });
 
   it("has TSDoc on every export plexus declares", () => {
-    expect(typeOnlyExports(packageDir).undocumented).toEqual([]);
+    for (const entry of Object.values(ENTRY_POINTS)) expect(typeOnlyExports(packageDir, entry).undocumented, entry).toEqual([]);
   });
 
   it("type-checks a user's program: values importable as values, stats narrowed on kind, error codes switched exhaustively", async () => {
     const file = join(packageDir, `consumer-${process.pid}.ts`);
-    await writeFile(file, consumerSource(Object.keys(surface.values), surface.types));
+    await writeFile(file, consumerSource(Object.keys(surfaces.plexus.values), surfaces.plexus.types));
     try {
       const program = ts.createProgram([file], {
         module: ts.ModuleKind.NodeNext,
