@@ -1,12 +1,15 @@
-/** `npm run schema`: regenerates `config/plexus.schema.json` from the TS schema fragments. */
+/** `npm run schema`: regenerates the files derived from the TS config schema fragments. */
 import { readFile, writeFile } from "node:fs/promises";
-import { CONFIG_SCHEMA_FILE, configSchemaText } from "./config-schema-text.js";
+import { relative } from "node:path";
+import { configArtifacts } from "./config-artifacts.js";
 
-const text = await configSchemaText();
-const before = await readFile(CONFIG_SCHEMA_FILE, "utf8").catch(() => "");
-if (text === before) {
-  console.log(`${CONFIG_SCHEMA_FILE} is up to date`);
-} else {
-  await writeFile(CONFIG_SCHEMA_FILE, text);
-  console.log(`wrote ${CONFIG_SCHEMA_FILE}`);
+for (const { file, text } of await configArtifacts()) {
+  const before = await readFile(file, "utf8").catch(() => "");
+  const name = relative(process.cwd(), file);
+  if (text === before) {
+    console.log(`${name} is up to date`);
+  } else {
+    await writeFile(file, text);
+    console.log(`wrote ${name}`);
+  }
 }

@@ -1,7 +1,18 @@
 /**
- * plexus — a supervised actor runtime for Node.js. Everything an embedder needs is exported here.
+ * plexus — a supervised actor runtime for Node.js: xstate actors under OTP-style supervisors, one
+ * Bus over memory, ZeroMQ or Redis Streams, an ops HTTP server.
+ *
+ * This is the whole public API; `plexus/testing` adds helpers for testing actor kinds. Importing
+ * it loads no network client: ZeroMQ and Redis load when a config asks for them, fastify when the
+ * ops server is enabled. The names exported here are checked by test/public-api.test.ts against a
+ * committed list, so the surface changes only on purpose.
  * @packageDocumentation
  */
+
+// ─── Runtime & actors ────────────────────────────────────────────────────────────────────────────
+export { createRuntime } from "./create-runtime.js";
+export type { Runtime, RuntimeOptions, RuntimeState } from "./runtime/runtime.js";
+export type { LifecycleEvent, LifecycleState, ActorTreeNode } from "./runtime/lifecycle-types.js";
 export { defineActor } from "./runtime/actor-definition.js";
 export type {
   ActorContext,
@@ -16,42 +27,77 @@ export type {
   StartActorDefinition,
   StopFunction,
 } from "./runtime/actor-definition.js";
-export { PlexusError, NonRetryableError, isNonRetryable } from "./common/errors.js";
-export type { LifecycleEvent, LifecycleState, ActorTreeNode } from "./runtime/lifecycle-types.js";
-export type * from "./runtime/config/plexus-config.js";
-export { Metrics } from "./common/metrics.js";
-export { createEnvelope, newEnvelopeId, isEnvelope } from "./transports/envelope.js";
-export type { Envelope } from "./transports/envelope.js";
-export type * from "./transports/bus/bus.js";
-export type * from "./transports/transport.js";
-export { createRuntime } from "./create-runtime.js";
-export { builtinKinds } from "./actors/builtin-kinds.js";
-export type { Runtime, RuntimeOptions, RuntimeState } from "./runtime/runtime.js";
+// Reserved: the machine-kind helpers of runtime/actor-definition.ts are exported here once they exist.
 export { heartbeatActor } from "./actors/heartbeat/actor.js";
-export { MessageBus } from "./transports/bus/message-bus.js";
-export { MemoryTransport } from "./transports/memory/transport.js";
-export { createTransport } from "./transports/create-transport.js";
-export { loadContracts, compileContracts } from "./transports/bus/contracts.js";
-export { validateTopic, validatePattern, patternMatches } from "./transports/topics.js";
-export { loadConfig } from "./runtime/config/load-config.js";
-export { ConfigError } from "./runtime/config/config-error.js";
-export type { ConfigIssue } from "./runtime/config/config-error.js";
-export { parseDuration } from "./common/durations.js";
-export { createLogger, silentLogger } from "./common/logger.js";
-export type { Logger } from "./common/logger.js";
-export { createSupervisionTree } from "./runtime/supervision/tree.js";
-export type { SupervisionTree, SupervisionTreeOptions } from "./runtime/supervision/tree.js";
+export type { HeartbeatOptions } from "./actors/heartbeat/actor.js";
 export { proxyActor } from "./actors/proxy/actor.js";
 export type { ProxyOptions } from "./actors/proxy/actor.js";
+export { isSupervisorSpec } from "./runtime/supervision/child-spec.js";
+export type { ChildSpec, SupervisorChildSpec, SupervisorSpec, WorkerChildSpec } from "./runtime/supervision/child-spec.js";
+
+// ─── Bus & messages ──────────────────────────────────────────────────────────────────────────────
+export { MessageBus } from "./transports/bus/message-bus.js";
+export type { MessageBusOptions } from "./transports/bus/message-bus.js";
+export { DEAD_LETTER_PREFIX } from "./transports/bus/bus.js";
+export type {
+  Bus,
+  BusStats,
+  Handler,
+  MailboxOptions,
+  PublishOptions,
+  RequestOptions,
+  SubscribeOptions,
+  Subscription,
+} from "./transports/bus/bus.js";
+export { openBus } from "./transports/open-bus.js";
+export type { OpenBusConfig, OpenBusContext } from "./transports/open-bus.js";
+export { createEnvelope, isEnvelope, newEnvelopeId } from "./transports/envelope.js";
+export type { Envelope } from "./transports/envelope.js";
+export { patternMatches, validatePattern, validateTopic } from "./transports/topics.js";
+export { loadContracts } from "./transports/bus/contracts.js";
+export type { ContractSet } from "./transports/bus/contracts.js";
+
+// ─── Transports ──────────────────────────────────────────────────────────────────────────────────
+export { createTransport } from "./transports/create-transport.js";
+export type { TransportFactoryContext } from "./transports/create-transport.js";
+export { MemoryTransport } from "./transports/memory/transport.js";
+export type {
+  Delivery,
+  Transport,
+  TransportEvents,
+  TransportGuarantees,
+  TransportSubscription,
+  TransportSubscriptionSpec,
+} from "./transports/transport.js";
+export type {
+  CustomTransportStats,
+  MemoryTransportStats,
+  RedisGroupStats,
+  RedisTransportStats,
+  TransportKind,
+  TransportStats,
+  ZmqTransportStats,
+} from "./transports/transport-stats.js";
+
+// ─── Config ──────────────────────────────────────────────────────────────────────────────────────
+export { loadConfig } from "./runtime/config/load-config.js";
+export type { LoadConfigOptions } from "./runtime/config/load-config.js";
+export { parseDuration } from "./common/durations.js";
+// Reserved: the user-facing input types (PlexusConfig, RuntimeConfig, TransportConfig, BusConfig,
+// ChildConfig, SupervisorConfig, …) are exported here once runtime/config defines them.
+export type { ResolvedConfig } from "./runtime/config/plexus-config.js";
+export type { ResolvedTransportConfig } from "./transports/transport-config.js";
+export type { ResolvedBusConfig, ResolvedContractsConfig } from "./transports/bus/bus-config.js";
+
+// ─── Errors ──────────────────────────────────────────────────────────────────────────────────────
+export { PlexusError, NonRetryableError, isNonRetryable } from "./common/errors.js";
+export { PLEXUS_ERROR_CODES } from "./common/error-codes.js";
+export type { PlexusErrorCode } from "./common/error-codes.js";
+export { ConfigError } from "./runtime/config/config-error.js";
+export type { ConfigIssue } from "./runtime/config/config-error.js";
 export { EndpointInUseError } from "./actors/proxy/endpoint-in-use-error.js";
-// Types only: the classes load native zeromq / ioredis, which memory-only embedders never need
-// (createTransport and the proxy actor import them lazily).
-export type { XsubXpubForwarder } from "./actors/proxy/xsub-xpub-forwarder.js";
-export type { ForwarderOptions, ForwarderStats } from "./actors/proxy/xsub-xpub-forwarder.js";
-export type { ZmqTransport } from "./transports/zmq/transport.js";
-export type { RedisTransport } from "./transports/redis/transport.js";
-export { openDirectBus } from "./runtime/direct-bus.js";
-export type { DirectBus, DirectBusOptions } from "./runtime/direct-bus.js";
-export { runDoctor, formatDoctorReport } from "./doctor/run-doctor.js";
-export type { DoctorCheckResult } from "./doctor/run-doctor.js";
-export { StateStore } from "./runtime/state-store.js";
+
+// ─── Observability ───────────────────────────────────────────────────────────────────────────────
+export { createLogger, silentLogger } from "./common/logger.js";
+export type { Logger } from "./common/logger.js";
+export { Metrics } from "./common/metrics.js";

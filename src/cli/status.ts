@@ -101,8 +101,9 @@ export function formatTransport(health: HealthBody): string {
   if (groups.length > 0) {
     const rows: string[][] = [["GROUP", "LAG", "PENDING", "DELIVERED", "ACKED", "RECLAIMED", "DEAD"]];
     for (const [group, figures] of groups) {
-      const cell = (key: string) => (typeof figures[key] === "number" ? String(figures[key]) : "-");
-      rows.push([group, cell("lag"), cell("pending"), cell("delivered"), cell("acked"), cell("reclaimed"), cell("deadLettered")]);
+      const cell = (value: number | null | undefined) => (typeof value === "number" ? String(value) : "-");
+      const { lag, pending, delivered, acked, reclaimed, deadLettered } = figures;
+      rows.push([group, cell(lag), cell(pending), cell(delivered), cell(acked), cell(reclaimed), cell(deadLettered)]);
     }
     const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
     lines.push(

@@ -6,11 +6,11 @@
  * layer's definitions, while a programmatic caller (`createTransport`, `new MessageBus`,
  * `startChild`) validates one section on its own with the same definitions.
  */
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ValidateFunction } from "ajv/dist/2020.js";
+import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
 import { ConfigError, formatPath } from "./config-error.js";
 import type { ConfigIssue, PathSegment, PendingIssue } from "./config-error.js";
 import { describeSchemaError } from "./describe-schema-error.js";
+import { loadAjv2020 } from "./load-ajv.js";
 import type { PatternSentences } from "./describe-schema-error.js";
 
 /** A JSON Schema (draft 2020-12) as plexus declares its fragments: plain data, usually `as const`. */
@@ -68,7 +68,7 @@ export const CONFIG_AJV_OPTIONS = {
 export function compileConfigSchema(schema: JsonSchema): ValidateFunction {
   let validate = compiled.get(schema);
   if (validate === undefined) {
-    ajv ??= new Ajv2020(CONFIG_AJV_OPTIONS);
+    ajv ??= new (loadAjv2020())(CONFIG_AJV_OPTIONS);
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
   }
@@ -88,7 +88,14 @@ export interface SchemaCheckOptions {
  * every problem (empty when the value is valid).
  */
 export function checkAgainstSchema(schema: JsonSchema, value: unknown, options: SchemaCheckOptions = {}): PendingIssue[] {
-  const validate = compileConfigSchema(schema);
+  return checkWithValidator(compileConfigSchema(schema), value, options);
+}
+
+/**
+ * The problems a compiled validator finds in `value` (which gets the schema's defaults written
+ * in), as issues. For validators compiled ahead of time, such as the whole-config one.
+ */
+export function checkWithValidator(validate: ValidateFunction, value: unknown, options: SchemaCheckOptions = {}): PendingIssue[] {
   if (validate(value)) return [];
   const issues: PendingIssue[] = [];
   for (const error of validate.errors ?? []) {

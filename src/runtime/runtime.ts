@@ -16,7 +16,7 @@ import type { ActorTreeNode, LifecycleEvent } from "./lifecycle-types.js";
 import type { Logger as PinoLogger } from "pino";
 import { createLogger, type Logger } from "../common/logger.js";
 import { Metrics } from "../common/metrics.js";
-import { startOpsServer, type OpsServer } from "./ops/server.js";
+import type { OpsServer } from "./ops/server.js";
 import { registerRuntimeMetrics } from "./runtime-metrics.js";
 import { registerTransportMetrics } from "../transports/transport-metrics.js";
 import { ScopedBus } from "./scoped-bus.js";
@@ -55,6 +55,7 @@ export interface CustomTransportContext {
   source: string;
 }
 
+/** Where a runtime is in its life: `idle` until `start()`, `failed` when its root supervisor gave up. */
 export type RuntimeState = "idle" | "starting" | "running" | "stopping" | "stopped" | "failed";
 
 /** A running (or startable) plexus runtime. Never calls `process.exit`, installs no signal handlers. */
@@ -216,6 +217,9 @@ export class PlexusRuntime implements Runtime {
     this.messageBus = bus;
     registerTransportMetrics(this.metrics, () => bus.stats().transport);
     if (config.runtime.ops.enabled) {
+      // Loaded here, not at the top: fastify is the heaviest dependency, and an embedder with
+      // `ops.enabled: false` should not pay for it.
+      const { startOpsServer } = await import("./ops/server.js");
       this.ops = await startOpsServer(
         {
           name: config.runtime.name,

@@ -10,5 +10,5 @@ export { ActorProbe } from "./probe-actor.js";
 export type { ProbeEvent, ProbeBehaviour } from "./probe-actor.js";
 export { createProbeTree, workerSpec, supervisorSpec } from "./probe-tree.js";
 export type { ProbeTree } from "./probe-tree.js";
-export { createTestContext, createRecordingBus, createMemoryStateStore, createTestOpsRoutes, quietBusStats } from "./test-context.js";
+export { createTestContext, createRecordingBus, createMemoryStateStore, createTestOpsRoutes } from "./test-context.js";
 export type { RecordingBus } from "./test-context.js";

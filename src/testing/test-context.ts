@@ -21,7 +21,7 @@ export function quietBusStats(published: number): BusStats {
     drops: {},
     mailboxDepths: {},
     outbox: { depth: 0, dropped: 0, replayed: 0 },
-    transport: { kind: "test", connected: true, published, delivered: 0, unrouted: 0, drops: {} },
+    transport: { kind: "custom:test", connected: true, published, delivered: 0, unrouted: 0, drops: {} },
   };
 }
 

@@ -1,8 +1,5 @@
 import type { Metrics } from "../common/metrics.js";
-import type { TransportStats } from "./transport.js";
-
-/** Per-group figures a redis transport reports in `stats().details.groups`. */
-type GroupFigures = Record<string, unknown>;
+import type { RedisGroupStats, TransportStats } from "./transport-stats.js";
 
 const GROUP_FIGURES = [
   "lag",
@@ -15,7 +12,7 @@ const GROUP_FIGURES = [
   "deduped",
   "trimmedWhilePending",
   "groupsRecreated",
-] as const;
+] as const satisfies readonly (keyof RedisGroupStats)[];
 
 /**
  * Exposes the transport's own counters in /metrics, read at scrape time: connection state,
@@ -66,8 +63,7 @@ export function registerTransportMetrics(metrics: Metrics, stats: () => Transpor
   );
 }
 
-/** The redis `details.groups` map, or nothing for transports without groups. */
-export function groupsOf(stats: TransportStats): Record<string, GroupFigures> {
-  const groups = stats.details?.groups;
-  return typeof groups === "object" && groups !== null ? (groups as Record<string, GroupFigures>) : {};
+/** The redis transport's consumer groups; none for the other kinds. */
+export function groupsOf(stats: TransportStats): Record<string, RedisGroupStats> {
+  return stats.kind === "redis" ? stats.details.groups : {};
 }

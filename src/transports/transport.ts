@@ -1,4 +1,5 @@
 import type { Envelope } from "./envelope.js";
+import type { TransportKind, TransportStats } from "./transport-stats.js";
 
 /**
  * Called by a transport for every envelope that reaches one subscription. A returned promise
@@ -26,20 +27,6 @@ export interface TransportSubscription {
   close(): Promise<void>;
 }
 
-/** A point-in-time view of a transport's counters, reported in /metrics and `plexus status`. */
-export interface TransportStats {
-  kind: string;
-  connected: boolean;
-  published: number;
-  delivered: number;
-  /** Publishes that matched no subscriber (memory) or had no route yet (zmq). */
-  unrouted: number;
-  /** Drops below the Bus (e.g. ZeroMQ high-water mark), per socket or stream. */
-  drops: Record<string, number>;
-  /** Transport-specific gauges: redis lag/pending per group, zmq socket counters, … */
-  details?: Record<string, unknown>;
-}
-
 /** The transport's declared guarantees, shown in the README and by `plexus doctor`. */
 export interface TransportGuarantees {
   delivery: "at-most-once" | "at-least-once";
@@ -63,7 +50,8 @@ export interface TransportEvents {
  * adds those. Batches are the unit so that high rates cost one syscall or pipeline per batch.
  */
 export interface Transport {
-  readonly kind: string;
+  /** `memory`, `zmq`, `redis`, or `custom:<name>` for a transport of your own. */
+  readonly kind: TransportKind;
   readonly guarantees: TransportGuarantees;
   /** Opens connections/sockets. Rejects with a clear error when the peer is unreachable. */
   connect(events?: TransportEvents): Promise<void>;
@@ -88,6 +76,7 @@ export interface Transport {
   hasSubscribers?(topic: string): boolean;
   /** Registers interest; resolves once the subscription is live (slow-joiner safe). */
   subscribe(spec: TransportSubscriptionSpec, deliver: Delivery): Promise<TransportSubscription>;
+  /** Counters and gauges now; a custom transport reports `kind` as its own `custom:<name>`. */
   stats(): TransportStats;
   /** Closes every subscription and connection. Idempotent. */
   close(): Promise<void>;

@@ -106,10 +106,7 @@ describe.skipIf(!hasRedis)("Redis unreachable (a forwarder between plexus and Re
       expect([...runs.values()].every((n) => n === 1)).toBe(true);
       // The timed-out XADDs did land once the stall ended: 20 entries, 10 of them deduplicated.
       expect(await (admin as Redis).xlen(`${stallPrefix}:events`)).toBe(20);
-      await waitFor(
-        () => (reader.stats().details?.groups as Record<string, { deduped: number }>)["stall-reader"]?.deduped === 10,
-        "10 duplicates deduplicated",
-      );
+      await waitFor(() => reader.stats().details.groups["stall-reader"]?.deduped === 10, "10 duplicates deduplicated");
     } finally {
       await stallForwarder.cut();
       await deleteKeys(admin as Redis, stallPrefix);

@@ -10,12 +10,13 @@ import type { CustomTransportContext, Runtime } from "../../src/runtime/runtime.
 import { MemoryTransport } from "../../src/transports/memory/transport.js";
 import type { Delivery, Transport, TransportEvents, TransportSubscriptionSpec } from "../../src/transports/transport.js";
 import type { Envelope } from "../../src/transports/envelope.js";
+import type { TransportStats } from "../../src/transports/transport-stats.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { waitFor } from "../helpers/wait.js";
 
 /** A transport of the embedder's own: memory underneath, its own kind name, and a record of its life. */
 class EmbedderTransport implements Transport {
-  readonly kind = "embedder";
+  readonly kind = "custom:embedder" as const;
   readonly calls: string[] = [];
   private readonly inner = new MemoryTransport();
   readonly guarantees = this.inner.guarantees;
@@ -30,7 +31,7 @@ class EmbedderTransport implements Transport {
   subscribe(spec: TransportSubscriptionSpec, deliver: Delivery) {
     return this.inner.subscribe(spec, deliver);
   }
-  stats() {
+  stats(): TransportStats {
     return { ...this.inner.stats(), kind: this.kind };
   }
   async close(): Promise<void> {
@@ -69,7 +70,7 @@ describe("createRuntime({ transport })", () => {
     });
     runtimes.push(runtime);
     await runtime.start();
-    expect(runtime.bus.stats().transport.kind).toBe("embedder");
+    expect(runtime.bus.stats().transport.kind).toBe("custom:embedder");
     await roundTrip(runtime);
     await runtime.stop();
     expect(transport.calls).toEqual(["connect", "close"]);
@@ -91,7 +92,7 @@ describe("createRuntime({ transport })", () => {
     await runtime.start();
     expect(contexts).toHaveLength(1);
     expect(contexts[0]).toMatchObject({ source: "factory-made", config: { runtime: { name: "factory-made" } } });
-    expect(runtime.bus.stats().transport.kind).toBe("embedder");
+    expect(runtime.bus.stats().transport.kind).toBe("custom:embedder");
     await roundTrip(runtime);
     await runtime.stop();
     expect(built[0]?.calls).toEqual(["connect", "close"]);

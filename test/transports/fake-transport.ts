@@ -4,17 +4,17 @@ import type {
   Delivery,
   Transport,
   TransportEvents,
-  TransportStats,
   TransportSubscription,
   TransportSubscriptionSpec,
 } from "../../src/transports/transport.js";
+import type { CustomTransportStats } from "../../src/transports/transport-stats.js";
 
 /**
  * A cross-process-looking transport the tests control: it records every batch, can be told to
  * fail (as if the peer were gone) and to report reconnects, and can inject "foreign" envelopes.
  */
 export class FakeNetworkTransport implements Transport {
-  readonly kind = "fake";
+  readonly kind = "custom:fake";
   readonly guarantees;
   readonly batches: Envelope[][] = [];
   failing = false;
@@ -60,7 +60,7 @@ export class FakeNetworkTransport implements Transport {
     return { close: async () => void this.subscriptions.splice(this.subscriptions.indexOf(entry), 1) };
   }
 
-  stats(): TransportStats {
+  stats(): CustomTransportStats {
     return { kind: this.kind, connected: !this.failing, published: this.sent.length, delivered: 0, unrouted: 0, drops: {} };
   }
 

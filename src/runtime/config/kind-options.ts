@@ -3,11 +3,11 @@
  * JSON Schema (draft 2020-12), filling in the schema's defaults. Runs before anything starts, so
  * a bad option is a config error with a key path, not a crash inside a running actor.
  */
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ValidateFunction } from "ajv/dist/2020.js";
+import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
 import type { AnyActorDefinition } from "../actor-definition.js";
 import type { PathSegment, PendingIssue } from "../../common/config-error.js";
 import { describeSchemaError } from "../../common/describe-schema-error.js";
+import { loadAjv2020 } from "../../common/load-ajv.js";
 import { suggestClosest } from "../../common/suggest-closest.js";
 
 /** Options after validation (defaults applied), or the problems that prevent using them. */
@@ -21,16 +21,7 @@ export interface KindOptionsResult {
  * runtime (or per config load) so schemas of unrelated runtimes cannot clash on `$id`.
  */
 export class KindOptionsValidator {
-  // Kind schemas are written by users: unknown keywords (`x-…`, `examples`) must not fail the
-  // load, and no format plugin is bundled, so `format` is an annotation, not a check.
-  private readonly ajv = new Ajv2020({
-    allErrors: true,
-    useDefaults: true,
-    verbose: true,
-    strict: false,
-    validateFormats: false,
-    logger: false,
-  });
+  private ajv: Ajv2020 | undefined;
   private readonly compiled = new WeakMap<AnyActorDefinition, ValidateFunction | Error>();
 
   constructor(private readonly kinds: ReadonlyMap<string, AnyActorDefinition>) {}
@@ -92,12 +83,27 @@ export class KindOptionsValidator {
     let validator = this.compiled.get(definition);
     if (validator === undefined) {
       try {
-        validator = this.ajv.compile(definition.options);
+        validator = this.compiler().compile(definition.options);
       } catch (error) {
         validator = error instanceof Error ? error : new Error(String(error));
       }
       this.compiled.set(definition, validator);
     }
     return validator;
+  }
+
+  /**
+   * ajv is a large module and most kinds have no options schema, so it is loaded on the first
+   * schema to compile rather than when plexus is imported. It is CommonJS: `require` loads it
+   * synchronously, which keeps validation synchronous.
+   */
+  private compiler(): Ajv2020 {
+    if (this.ajv === undefined) {
+      const Ajv2020 = loadAjv2020();
+      // Kind schemas are written by users: unknown keywords (`x-…`, `examples`) must not fail the
+      // load, and no format plugin is bundled, so `format` is an annotation, not a check.
+      this.ajv = new Ajv2020({ allErrors: true, useDefaults: true, verbose: true, strict: false, validateFormats: false, logger: false });
+    }
+    return this.ajv;
   }
 }

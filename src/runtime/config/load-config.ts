@@ -1,26 +1,22 @@
 /**
  * Loads a plexus config: parse (YAML, or JSON through the same YAML parser so positions work for
  * both) → `${VAR}` interpolation in scalar values → JSON Schema validation against the whole-config
- * schema (`PLEXUS_CONFIG_SCHEMA`, defaults applied) → resolution through the section resolvers and
+ * schema (`PLEXUS_CONFIG_SCHEMA`, compiled ahead of time; defaults applied) → resolution through the section resolvers and
  * the checks a schema cannot make (kinds, kind options, duplicate ids). Every problem from every
  * step is collected and thrown together as one `ConfigError`, each with file:line:column and its
  * key path.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
-import type { Document, Scalar } from "yaml";
-import { checkAgainstSchema } from "../../common/config-schema.js";
+import { checkWithValidator } from "../../common/config-schema.js";
 import { ConfigError, formatIssue, formatPath } from "../../common/config-error.js";
-import type { ConfigIssue, PathSegment, PendingIssue } from "../../common/config-error.js";
+import type { ConfigIssue, PendingIssue } from "../../common/config-error.js";
 import type { AnyActorDefinition } from "../actor-definition.js";
 import { CHILD_PATTERN_SENTENCES } from "../supervision/resolve-child.js";
 import { normaliseConfig } from "./normalise.js";
 import { opsOffByOmission } from "./object-config-ops.js";
-import { PLEXUS_CONFIG_SCHEMA } from "./plexus-config.js";
+import { validateConfigSchema } from "./config-schema-validator.js";
 import type { PlexusConfig, ResolvedConfig } from "./plexus-config.js";
-import { interpolateEnvCollecting } from "./env-interpolation.js";
-import type { Environment } from "./env-interpolation.js";
+import type { SourceDocument } from "./config-document.js";
 import { KindOptionsValidator } from "./kind-options.js";
 
 /** What `loadConfig` needs besides the source. */
@@ -37,122 +33,6 @@ export interface LoadConfigOptions {
    * never for starting a runtime.
    */
   acceptUnknownKinds?: boolean;
-}
-
-/** Where a problem is in the source document, when the source is a file. */
-interface SourceDocument {
-  file: string;
-  document: Document;
-  lines: LineCounter;
-}
-
-function keyText(key: unknown): string | undefined {
-  return isScalar(key) ? String(key.value) : undefined;
-}
-
-function rangeStart(node: unknown): number | undefined {
-  const range = (node as { range?: unknown } | null)?.range;
-  return Array.isArray(range) && typeof range[0] === "number" ? range[0] : undefined;
-}
-
-/**
- * Offset of the node at `segments`, or of its deepest existing ancestor (a missing key is reported
- * at the mapping that lacks it). With `pointAtKey` the key of the last segment is used.
- */
-function locate(document: Document, segments: readonly PathSegment[], pointAtKey: boolean): number | undefined {
-  let node: unknown = document.contents;
-  let best = rangeStart(node);
-  for (const [index, segment] of segments.entries()) {
-    const last = index === segments.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
-      if (pair === undefined) break;
-      if (last && pointAtKey) return rangeStart(pair.key) ?? best;
-      best = rangeStart(pair.value) ?? rangeStart(pair.key) ?? best;
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === "number") {
-      node = node.items[segment];
-      best = rangeStart(node) ?? best;
-    } else {
-      break;
-    }
-  }
-  return best;
-}
-
-function toIssue(pending: PendingIssue, source: SourceDocument | undefined): ConfigIssue {
-  const issue: ConfigIssue = { path: formatPath(pending.path), message: pending.message };
-  if (source === undefined) return issue;
-  issue.file = source.file;
-  const offset = locate(source.document, pending.node, pending.pointAtKey === true);
-  if (offset !== undefined) {
-    const { line, col } = source.lines.linePos(offset);
-    issue.line = line;
-    issue.column = col;
-  }
-  return issue;
-}
-
-/**
- * A plain (unquoted) scalar that became a number or boolean after interpolation is typed as such,
- * so `port: ${PORT:-8001}` is a number. Quote the value (`"${X}"`) to keep it a string.
- */
-function retype(text: string): string | number | boolean {
-  if (/^[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$/.test(text)) return Number(text);
-  if (text === "true" || text === "false") return text === "true";
-  return text;
-}
-
-/**
- * Interpolates `${VAR}` in every scalar value (never in keys) of the parsed document, in place.
- * Returns the problems and the paths of the values that had them.
- */
-function interpolateDocument(document: Document, env: Environment): { issues: PendingIssue[]; failed: Set<string> } {
-  const issues: PendingIssue[] = [];
-  const failed = new Set<string>();
-  const visitNode = (node: unknown, at: PathSegment[]): void => {
-    if (isMap(node)) {
-      for (const item of node.items) {
-        const key = keyText(item.key);
-        if (key !== undefined) visitNode(item.value, [...at, key]);
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, index) => visitNode(item, [...at, index]));
-    } else if (isScalar(node) && typeof node.value === "string" && node.value.includes("$")) {
-      const scalar = node as Scalar<unknown>;
-      const original = scalar.value as string;
-      const { value, problems } = interpolateEnvCollecting(original, env);
-      for (const message of problems) issues.push({ path: at, node: at, message });
-      if (problems.length > 0) failed.add(formatPath(at));
-      scalar.value = scalar.type === "PLAIN" && original.includes("${") ? retype(value) : value;
-    }
-  };
-  visitNode(document.contents, []);
-  return { issues, failed };
-}
-
-/** Reads and parses a file; syntax errors become issues with positions. */
-async function parseFile(absolute: string, file: string): Promise<SourceDocument> {
-  let text: string;
-  try {
-    text = await readFile(absolute, "utf8");
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(error);
-    throw new ConfigError(
-      [{ file, path: "(root)", message: `cannot read ${absolute}: ${reason}; pass an existing .yaml, .yml or .json file` }],
-      file,
-    );
-  }
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    const issues = document.errors.map((error): ConfigIssue => {
-      const { line, col } = lines.linePos(error.pos[0]);
-      return { file, line, column: col, path: "(syntax)", message: error.message.split("\n")[0] ?? error.message };
-    });
-    throw new ConfigError(issues, file);
-  }
-  return { file, document, lines };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -173,10 +53,13 @@ export async function loadConfig(source: string | PlexusConfig, options: LoadCon
   let absolute: string | undefined;
   let raw: unknown;
   let failedPaths = new Set<string>();
+  let positionIssue: ((pending: PendingIssue, source: SourceDocument) => ConfigIssue) | undefined;
 
   if (typeof source === "string") {
     absolute = path.resolve(cwd, source);
+    const { parseFile, interpolateDocument, toIssue } = await import("./config-document.js");
     document = await parseFile(absolute, source);
+    positionIssue = toIssue;
     const interpolation = interpolateDocument(document.document, options.env ?? process.env);
     pending.push(...interpolation.issues);
     failedPaths = interpolation.failed;
@@ -200,9 +83,9 @@ export async function loadConfig(source: string | PlexusConfig, options: LoadCon
       node: [],
       message: "expected a mapping of sections (runtime, transport, supervisor, children, …) at the top level",
     });
-    throw buildError(pending, document);
+    throw buildError(pending, document, positionIssue);
   }
-  const schemaIssues = checkAgainstSchema(PLEXUS_CONFIG_SCHEMA, raw, { patterns: CHILD_PATTERN_SENTENCES });
+  const schemaIssues = checkWithValidator(validateConfigSchema, raw, { patterns: CHILD_PATTERN_SENTENCES });
   // A value whose ${VAR} could not be resolved was reported already; its shape is noise.
   pending.push(...schemaIssues.filter((issue) => !failedPaths.has(formatPath(issue.node))));
   const { config, issues } = normaliseConfig(raw as PlexusConfig, {
@@ -212,16 +95,22 @@ export async function loadConfig(source: string | PlexusConfig, options: LoadCon
     ...(options.acceptUnknownKinds ? { acceptUnknownKinds: true } : {}),
   });
   pending.push(...issues);
-  if (pending.length > 0 || config === undefined) throw buildError(pending, document);
+  if (pending.length > 0 || config === undefined) throw buildError(pending, document, positionIssue);
   if (absolute !== undefined) config.source = absolute;
   return config;
 }
 
-/** Positions, de-duplicates and orders the issues (by position in the file) into one error. */
-function buildError(pending: readonly PendingIssue[], document: SourceDocument | undefined): ConfigError {
+/** Positions (in a file), de-duplicates and orders the issues (by position in the file) into one error. */
+function buildError(
+  pending: readonly PendingIssue[],
+  document: SourceDocument | undefined,
+  position: ((pending: PendingIssue, source: SourceDocument) => ConfigIssue) | undefined,
+): ConfigError {
   const seen = new Set<string>();
   const issues: ConfigIssue[] = [];
-  for (const issue of pending.map((item) => toIssue(item, document))) {
+  const toIssue = (item: PendingIssue): ConfigIssue =>
+    document && position ? position(item, document) : { path: formatPath(item.path), message: item.message };
+  for (const issue of pending.map(toIssue)) {
     const text = formatIssue(issue);
     if (seen.has(text)) continue;
     seen.add(text);

@@ -1,5 +1,5 @@
 import type { BusStats } from "../../transports/bus/bus.js";
-import type { TransportStats } from "../../transports/transport.js";
+import type { TransportStats } from "../../transports/transport-stats.js";
 import type { ActorTreeNode, LifecycleState } from "../lifecycle-types.js";
 import { flatten } from "../runtime-metrics.js";
 

@@ -130,8 +130,16 @@ const CONTRACTS_SECTION = sectionSchema("contracts", BUS_SCHEMA_DEFS);
 
 /** The resolved form of a bus section the schema has checked and filled (every key has a default). */
 export function toResolvedBus(validated: BusConfig): ResolvedBusConfig {
-  return validated as ResolvedBusConfig;
+  const resolved = validated as ResolvedBusConfig;
+  checked.add(resolved);
+  return resolved;
 }
+
+/**
+ * Sections that went through the schema already (a loaded config's `bus`), so that a MessageBus
+ * built from one does not compile and run the schema a second time.
+ */
+const checked = new WeakSet<object>();
 
 /** The resolved form of a contracts section the schema has checked: `dir` made absolute against `baseDir`. */
 export function toResolvedContracts(validated: ContractsConfig, baseDir: string): ResolvedContractsConfig {
@@ -145,6 +153,7 @@ export function toResolvedContracts(validated: ContractsConfig, baseDir: string)
  * @throws ConfigError (code `CONFIG_INVALID`, non-retryable) naming each bad key path.
  */
 export function resolveBusConfig(input: BusConfig = {}, options: ResolveOptions = {}): ResolvedBusConfig {
+  if (checked.has(input)) return input as ResolvedBusConfig;
   const validated = applySchema(BUS_SECTION, input, { caller: options.caller ?? "resolveBusConfig", at: options.at ?? ["bus"] });
   return toResolvedBus(validated as BusConfig);
 }

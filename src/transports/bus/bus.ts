@@ -1,5 +1,5 @@
 import type { Envelope } from "../envelope.js";
-import type { TransportStats } from "../transport.js";
+import type { TransportStats } from "../transport-stats.js";
 
 /** What a full mailbox does with the next message. */
 export type OverflowPolicy = "block" | "drop-oldest" | "drop-newest" | "reject";
@@ -12,12 +12,14 @@ export interface MailboxOptions {
   overflow?: OverflowPolicy;
 }
 
+/** Options of `bus.publish`. */
 export interface PublishOptions {
   headers?: Record<string, string>;
   /** Overrides the publisher name recorded in `envelope.source`. */
   source?: string;
 }
 
+/** Options of `bus.subscribe`. */
 export interface SubscribeOptions {
   /** Queue group: subscribers with the same group share messages (one delivery per group). */
   group?: string;
@@ -35,6 +37,7 @@ export interface SubscribeOptions {
   ephemeral?: boolean;
 }
 
+/** Options of `bus.request`. */
 export interface RequestOptions {
   timeoutMs?: number;
   headers?: Record<string, string>;
@@ -46,6 +49,7 @@ export interface RequestOptions {
  */
 export type Handler<P = unknown> = (envelope: Envelope<P>) => unknown;
 
+/** A live subscription, as `bus.subscribe` returns it. */
 export interface Subscription {
   readonly pattern: string;
   readonly group?: string;

@@ -1,7 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
+import type { Ajv2020, ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { ContractMode } from "./bus-config.js";
 import { PlexusError } from "../../common/errors.js";
 import { SubscriptionIndex } from "../subscription-index.js";
@@ -89,8 +88,12 @@ export class ContractSet {
   }
 }
 
-/** Builds the ajv instance every contract is compiled with. */
-function createAjv(): Ajv2020 {
+/**
+ * Builds the ajv instance every contract is compiled with. ajv is loaded here, not when plexus is
+ * imported: it is a large module that runtimes without contracts never need.
+ */
+async function createAjv(): Promise<Ajv2020> {
+  const { Ajv2020 } = await import("ajv/dist/2020.js");
   // strict: a typo in a schema keyword is a compile error, not a silently ignored rule.
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   ajv.addKeyword({ keyword: "x-topic", schemaType: ["string", "array"] });
@@ -113,7 +116,7 @@ export async function compileContracts(dir: string): Promise<CompiledContracts> 
     problems.push({ schemaFile: dir, message: `contracts directory ${dir} ${reason}; create it or fix contracts.dir in the config` });
     return { contracts, problems };
   }
-  const ajv = createAjv();
+  const ajv = await createAjv();
   for (const name of names) {
     const schemaFile = path.join(dir, name);
     try {

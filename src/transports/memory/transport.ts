@@ -6,10 +6,10 @@ import type {
   Transport,
   TransportEvents,
   TransportGuarantees,
-  TransportStats,
   TransportSubscription,
   TransportSubscriptionSpec,
 } from "../transport.js";
+import type { MemoryTransportStats } from "../transport-stats.js";
 
 /**
  * The in-process transport and the embedded default.
@@ -97,7 +97,7 @@ export class MemoryTransport implements Transport {
     return { close: async () => detach() };
   }
 
-  stats(): TransportStats {
+  stats(): MemoryTransportStats {
     return {
       kind: this.kind,
       connected: this.connected,

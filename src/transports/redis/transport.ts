@@ -19,10 +19,10 @@ import type {
   Transport,
   TransportEvents,
   TransportGuarantees,
-  TransportStats,
   TransportSubscription,
   TransportSubscriptionSpec,
 } from "../transport.js";
+import type { RedisGroupStats, RedisTransportStats } from "../transport-stats.js";
 
 /** Timings and limits that are not config keys; defaults suit production, tests shorten them. */
 export interface RedisTransportTuning extends RedisConnectionOptions {
@@ -253,24 +253,19 @@ export class RedisTransport implements Transport {
     for (const consumer of this.consumers) await consumer.refreshGroupInfo(this.trimGuard);
   }
 
-  stats(): TransportStats {
-    const groups: Record<string, Record<string, unknown>> = {};
+  stats(): RedisTransportStats {
     const totals = new Map<string, GroupCounters>();
     for (const [group, counters] of this.retired) addGroupCounters(getOrAdd(totals, group), counters);
+    const live = new Map<string, { pattern: string; consumers: number; streams: string[]; lag: number | null; pending: number | null }>();
     let dedupeEvictions = 0;
     for (const consumer of this.consumers) {
-      const { group } = consumer.settings;
+      const { group, pattern } = consumer.settings;
       addGroupCounters(getOrAdd(totals, group), consumer.counters);
       dedupeEvictions += consumer.dedupeEvictions;
-      const entry = (groups[group] ??= {
-        pattern: consumer.settings.pattern,
-        consumers: 0,
-        streams: [] as string[],
-        lag: null,
-        pending: null,
-      });
-      entry.consumers = (entry.consumers as number) + 1;
-      entry.streams = [...new Set([...(entry.streams as string[]), ...consumer.streamKeys])];
+      let entry = live.get(group);
+      if (entry === undefined) live.set(group, (entry = { pattern, consumers: 0, streams: [], lag: null, pending: null }));
+      entry.consumers++;
+      entry.streams = [...new Set([...entry.streams, ...consumer.streamKeys])];
       let lag: number | null = null;
       let pending: number | null = null;
       for (const info of consumer.groupInfo.values()) {
@@ -279,12 +274,13 @@ export class RedisTransport implements Transport {
       }
       if (pending !== null) Object.assign(entry, { lag, pending });
     }
+    const groups: Record<string, RedisGroupStats> = {};
     let delivered = 0;
     let trimmed = 0;
     for (const [group, counters] of totals) {
       delivered += counters.delivered;
       trimmed += counters.trimmedWhilePending;
-      groups[group] = { ...(groups[group] ?? { consumers: 0 }), ...counters };
+      groups[group] = { ...(live.get(group) ?? { consumers: 0 }), ...counters };
     }
     return {
       kind: this.kind,

@@ -10,10 +10,10 @@ import type {
   Transport,
   TransportEvents,
   TransportGuarantees,
-  TransportStats,
   TransportSubscription,
   TransportSubscriptionSpec,
 } from "../transport.js";
+import type { ZmqTransportStats } from "../transport-stats.js";
 import type { DeliveryTarget } from "../local-routes.js";
 import { BATCH_MARKER, decodeBatch, decodeFrames, encodeEach, encodeRuns, isBatchTopic } from "./frames.js";
 import { RouteProber } from "./route-probe.js";
@@ -186,7 +186,7 @@ export class ZmqTransport implements Transport {
     return { close };
   }
 
-  stats(): TransportStats {
+  stats(): ZmqTransportStats {
     return {
       kind: this.kind,
       connected: this.routeConfirmed,

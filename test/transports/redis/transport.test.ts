@@ -52,7 +52,7 @@ describe.skipIf(!hasRedis)("RedisTransport (events layout)", () => {
     for (let b = 0; b < 10; b++) await t.publish(envelopes("orders.created", 50, b * 50));
     await waitFor(() => seen.length === 500, "500 deliveries");
     expect(seen).toEqual(Array.from({ length: 500 }, (_, i) => i));
-    await waitFor(() => (t.stats().details?.groups as Record<string, { acked: number }>)["orders-actor"]?.acked === 500, "500 acks");
+    await waitFor(() => t.stats().details.groups["orders-actor"]?.acked === 500, "500 acks");
     expect(await pendingCount(admin, `${prefix}:events`, "orders-actor")).toBe(0);
     expect(t.stats()).toMatchObject({ kind: "redis", connected: true, published: 500, delivered: 500 });
   });
@@ -67,7 +67,7 @@ describe.skipIf(!hasRedis)("RedisTransport (events layout)", () => {
     await waitFor(() => tail.length === 2 && one.length === 1, "wildcard deliveries");
     expect(one).toEqual(["orders.created"]);
     expect(tail).toEqual(["orders.created", "orders.eu.created"]);
-    const groups = t.stats().details?.groups as Record<string, { filtered: number }>;
+    const groups = t.stats().details.groups;
     await waitFor(() => groups.one?.filtered === 2 && groups.tail?.filtered === 1, "filtered counts");
   });
 
@@ -121,7 +121,7 @@ describe.skipIf(!hasRedis)("RedisTransport (events layout)", () => {
     await waitFor(async () => (await pendingCount(admin, `${prefix}:events`, "flaky")) === 1 || succeeded, "entry left pending");
     await waitFor(() => succeeded, "redelivery after reclaim", 5_000);
     await waitFor(async () => (await pendingCount(admin, `${prefix}:events`, "flaky")) === 0, "entry acked");
-    const group = (t.stats().details?.groups as Record<string, { failed: number; reclaimed: number }>).flaky;
+    const group = t.stats().details.groups.flaky;
     expect(group?.failed).toBe(1);
     expect(group?.reclaimed).toBeGreaterThanOrEqual(1);
   });
@@ -158,7 +158,7 @@ describe.skipIf(!hasRedis)("RedisTransport (events layout)", () => {
     await t.publish(once); // the outbox replaying an ambiguous publish sends the same id again
     await t.publish(envelopes("pay.charge", 1)); // a fence: when it is seen, both copies were read
     await waitFor(() => runs === 2, "two distinct deliveries");
-    await waitFor(() => (t.stats().details?.groups as Record<string, { deduped: number }>).payer?.deduped === 1, "dedupe count");
+    await waitFor(() => t.stats().details.groups.payer?.deduped === 1, "dedupe count");
     expect(runs).toBe(2);
     expect(await pendingCount(admin, `${prefix}:events`, "payer")).toBe(0);
   });
@@ -182,7 +182,7 @@ describe.skipIf(!hasRedis)("RedisTransport (events layout)", () => {
       5_000,
       50,
     );
-    const group = (t.stats().details?.groups as Record<string, { groupsRecreated: number }>).survivor;
+    const group = t.stats().details.groups.survivor;
     expect(group?.groupsRecreated).toBeGreaterThanOrEqual(1);
     // Everything published after the recreation arrives, in order (the group restarts from 0 of
     // the new stream); the last publish may still be in flight when the condition above passed.
@@ -229,12 +229,12 @@ describe.skipIf(!hasRedis)("RedisTransport (events layout)", () => {
     await waitFor(async () => (await pendingCount(admin, `${prefix}:events`, "slow")) >= 1, "entries pending");
     await t.checkTrimRisk();
     expect(t.stats().details).toMatchObject({ trimWarnings: 1, groupsAtRisk: [`${prefix}:events#slow`] });
-    const group = (t.stats().details?.groups as Record<string, { lag: number; pending: number }>).slow;
+    const group = t.stats().details.groups.slow;
     expect((group?.lag ?? 0) + (group?.pending ?? 0)).toBe(9);
     release();
     await waitFor(async () => (await pendingCount(admin, `${prefix}:events`, "slow")) === 0, "drained");
     await t.checkTrimRisk();
-    expect(t.stats().details?.groupsAtRisk).toEqual([]);
+    expect(t.stats().details.groupsAtRisk).toEqual([]);
   });
 
   it("refuses two patterns in one explicit group and separates a subscriber's two patterns", async () => {
@@ -245,7 +245,7 @@ describe.skipIf(!hasRedis)("RedisTransport (events layout)", () => {
     );
     await t.subscribe({ pattern: "b.x", subscriber: "actor" }, () => undefined);
     await t.subscribe({ pattern: "b.y", subscriber: "actor" }, () => undefined);
-    expect(Object.keys(t.stats().details?.groups as object).sort()).toEqual(["actor", "actor:b.y", "shared"]);
+    expect(Object.keys(t.stats().details.groups).sort()).toEqual(["actor", "actor:b.y", "shared"]);
   });
 
   it("rejects publish before connect with a clear error", async () => {

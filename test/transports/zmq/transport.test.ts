@@ -62,7 +62,7 @@ describe("ZmqTransport", () => {
     expect(one.received.map((e) => e.topic)).toEqual(["orders.created"]);
     expect(tail.received.map((e) => e.topic)).toEqual(["orders.created", "orders.eu.created"]);
     expect(exact.received.map((e) => e.topic)).toEqual(["orders"]);
-    expect(sub.stats().details?.filteredByPrefix).toBeGreaterThan(0); // ordersX.created admitted by prefix "orders"
+    expect(sub.stats().details.filteredByPrefix).toBeGreaterThan(0); // ordersX.created admitted by prefix "orders"
   });
 
   it("wraps foreign JSON and dead-letters non-JSON frames", async () => {
@@ -95,7 +95,7 @@ describe("ZmqTransport", () => {
     expect(deadLetters[0]?.topic).toBe("sensor.raw");
     expect(deadLetters[0]?.reason).toMatch(/not JSON/);
     expect(deadLetters[0]?.raw).toBe("not json {");
-    expect(sub.stats().details?.foreignWrapped).toBeGreaterThan(0);
+    expect(sub.stats().details.foreignWrapped).toBeGreaterThan(0);
   });
 
   it("carries a 1 MB payload", async () => {
@@ -168,7 +168,7 @@ describe("ZmqTransport", () => {
     const publishes = Array.from({ length: total }, (_, i) =>
       pub.publish([createEnvelope("slow.x", { i, pad }, "t")]).then(() => void settled++),
     );
-    await waitFor(() => received.length === 1 && pub.stats().details?.socketFullRetries !== 0, "the pipeline to fill");
+    await waitFor(() => received.length === 1 && pub.stats().details.socketFullRetries !== 0, "the pipeline to fill");
     expect(settled).toBeLessThan(total); // publishers are waiting, not dropping
     blocked = false;
     release();
@@ -201,7 +201,7 @@ describe("ZmqTransport", () => {
       "metrics.cpu:120",
       "metrics.cpu:121",
     ]);
-    expect(pub.stats().details?.sent).toBe(125);
+    expect(pub.stats().details.sent).toBe(125);
     await expect(foreign.receive()).rejects.toThrow(); // nothing arrived within its receive timeout
     // Not vacuous: the same foreign subscriber does get plain [topic, json] from a default publisher.
     const plain = await openTransport(zmqConfig({ xsub, xpub }));
@@ -225,7 +225,7 @@ describe("ZmqTransport", () => {
     expect((error as { code?: string }).code).toBe("ZMQ_SUBSCRIBE_TIMEOUT");
     expect(String(error)).toContain(nowhere.xpub);
     // Rolled back: only the background route probe's private prefix (at most one) remains.
-    expect(transport.stats().details?.subscribedPrefixes).toBeLessThanOrEqual(1);
+    expect(transport.stats().details.subscribedPrefixes).toBeLessThanOrEqual(1);
   });
 
   it("recovers after the proxy restarts on the same endpoints", async () => {
