@@ -8,7 +8,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { defineActor, type ActorContext, type AnyActorDefinition } from "../src/runtime/actor-definition.js";
+import { defineActor, type AnyActorDefinition } from "../src/runtime/define-actor.js";
+import { type ActorContext } from "../src/runtime/actor-context.js";
 import type { SupervisorChildSpec, WorkerChildSpec } from "../src/runtime/supervision/child-spec.js";
 import { silentLogger } from "../src/common/logger.js";
 import { createSupervisionTree } from "../src/runtime/supervision/tree.js";

@@ -11,29 +11,30 @@
 
 // ─── Runtime & actors ────────────────────────────────────────────────────────────────────────────
 export { createRuntime } from "./create-runtime.js";
-export type { Runtime, RuntimeOptions, RuntimeState } from "./runtime/runtime.js";
+export type { CustomTransportContext, Runtime, RuntimeOptions, RuntimeState } from "./runtime/runtime.js";
 export type { LifecycleEvent, LifecycleState, ActorTreeNode } from "./runtime/lifecycle-types.js";
-export { defineActor } from "./runtime/actor-definition.js";
+export { defineActor } from "./runtime/define-actor.js";
 export type {
-  ActorContext,
   ActorDefinition,
-  ActorStateStore,
+  ActorOptions,
   AnyActorDefinition,
+  BusEventMapper,
+  BusEventMappers,
   MachineActorDefinition,
-  OpsRequest,
-  OpsResponse,
-  OpsRoutes,
+  MachineKindInput,
+  MachinePersistence,
+  OptionsFromSchema,
   OptionsSchema,
   StartActorDefinition,
   StopFunction,
-} from "./runtime/actor-definition.js";
-// Reserved: the machine-kind helpers of runtime/actor-definition.ts are exported here once they exist.
+} from "./runtime/define-actor.js";
+export type { ActorContext, ActorStateStore, OpsRequest, OpsResponse, OpsRoutes } from "./runtime/actor-context.js";
+export { forwardBusEvents } from "./runtime/hosting/forward-bus-events.js";
+export type { BusEventForwarding, ForwardBusEventsOptions, ForwardOutcome } from "./runtime/hosting/forward-bus-events.js";
 export { heartbeatActor } from "./actors/heartbeat/actor.js";
 export type { HeartbeatOptions } from "./actors/heartbeat/actor.js";
 export { proxyActor } from "./actors/proxy/actor.js";
 export type { ProxyOptions } from "./actors/proxy/actor.js";
-export { isSupervisorSpec } from "./runtime/supervision/child-spec.js";
-export type { ChildSpec, SupervisorChildSpec, SupervisorSpec, WorkerChildSpec } from "./runtime/supervision/child-spec.js";
 
 // ─── Bus & messages ──────────────────────────────────────────────────────────────────────────────
 export { MessageBus } from "./transports/bus/message-bus.js";
@@ -83,8 +84,19 @@ export type {
 export { loadConfig } from "./runtime/config/load-config.js";
 export type { LoadConfigOptions } from "./runtime/config/load-config.js";
 export { parseDuration } from "./common/durations.js";
-// Reserved: the user-facing input types (PlexusConfig, RuntimeConfig, TransportConfig, BusConfig,
-// ChildConfig, SupervisorConfig, …) are exported here once runtime/config defines them.
+export type { Duration } from "./common/durations.js";
+export type { PlexusConfig } from "./runtime/config/plexus-config.js";
+export type { LogConfig, LogLevel, RuntimeConfig } from "./runtime/config/runtime-config.js";
+export type { OpsConfig } from "./runtime/ops/ops-config.js";
+export type { MemoryTransportConfig, RedisTransportConfig, TransportConfig, ZmqTransportConfig } from "./transports/transport-config.js";
+export type { BusConfig, ContractMode, ContractsConfig, MailboxConfig, OutboxConfig } from "./transports/bus/bus-config.js";
+export type {
+  BackoffConfig,
+  ChildConfig,
+  SupervisorChildConfig,
+  SupervisorConfig,
+  WorkerChildConfig,
+} from "./runtime/supervision/child-config.js";
 export type { ResolvedConfig } from "./runtime/config/plexus-config.js";
 export type { ResolvedTransportConfig } from "./transports/transport-config.js";
 export type { ResolvedBusConfig, ResolvedContractsConfig } from "./transports/bus/bus-config.js";
@@ -93,11 +105,11 @@ export type { ResolvedBusConfig, ResolvedContractsConfig } from "./transports/bu
 export { PlexusError, NonRetryableError, isNonRetryable } from "./common/errors.js";
 export { PLEXUS_ERROR_CODES } from "./common/error-codes.js";
 export type { PlexusErrorCode } from "./common/error-codes.js";
-export { ConfigError } from "./runtime/config/config-error.js";
-export type { ConfigIssue } from "./runtime/config/config-error.js";
+export { ConfigError } from "./common/config-error.js";
+export type { ConfigIssue } from "./common/config-error.js";
 export { EndpointInUseError } from "./actors/proxy/endpoint-in-use-error.js";
 
 // ─── Observability ───────────────────────────────────────────────────────────────────────────────
 export { createLogger, silentLogger } from "./common/logger.js";
-export type { Logger } from "./common/logger.js";
+export type { LogFn, Logger } from "./common/logger.js";
 export { Metrics } from "./common/metrics.js";

@@ -101,7 +101,8 @@ ${codes.map((code) => `    case "${code}":`).join("\n")}
 
 export const fromPublish: Promise<Envelope<{ n: number }>> = createRuntime({ config: {} }).bus.publish("a.b", { n: 1 });
 export const prefix: string = DEAD_LETTER_PREFIX;
-export const isSupervisor: (spec: ChildSpec) => boolean = isSupervisorSpec;
+export const child: ChildConfig = { id: "a", kind: "heartbeat", shutdown: "2s", options: { everyMs: 100 } };
+export const config: PlexusConfig = { transport: { kind: "redis", url: "redis://127.0.0.1:6379" }, supervisor: { period: "30s" }, children: [child] };
 `;
 }
 

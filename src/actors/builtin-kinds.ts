@@ -1,4 +1,4 @@
-import type { AnyActorDefinition } from "../runtime/actor-definition.js";
+import type { AnyActorDefinition } from "../runtime/define-actor.js";
 import { heartbeatActor } from "./heartbeat/actor.js";
 import { proxyActor } from "./proxy/actor.js";
 

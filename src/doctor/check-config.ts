@@ -1,4 +1,4 @@
-import type { AnyActorDefinition } from "../runtime/actor-definition.js";
+import type { AnyActorDefinition } from "../runtime/define-actor.js";
 import { loadConfig } from "../runtime/config/load-config.js";
 import type { ResolvedConfig } from "../runtime/config/plexus-config.js";
 import { toError } from "../common/errors.js";

@@ -1,4 +1,4 @@
-import type { AnyActorDefinition } from "../runtime/actor-definition.js";
+import type { AnyActorDefinition } from "../runtime/define-actor.js";
 import type { ResolvedConfig } from "../runtime/config/plexus-config.js";
 import type { Logger } from "../common/logger.js";
 import { checkConfig } from "./check-config.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import type { ActorStateStore } from "./actor-definition.js";
+import type { ActorStateStore } from "./actor-context.js";
 import { PlexusError } from "../common/errors.js";
 import type { Logger } from "../common/logger.js";
 

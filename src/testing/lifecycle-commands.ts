@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import type { ActorContext, AnyActorDefinition } from "../runtime/actor-definition.js";
+import type { ActorContext } from "../runtime/actor-context.js";
+import type { AnyActorDefinition } from "../runtime/define-actor.js";
 import { HostedActor } from "../runtime/hosting/hosted-actor.js";
 import type { LifecycleState } from "../runtime/lifecycle-types.js";
 import { silentLogger } from "../common/logger.js";

@@ -1,5 +1,6 @@
 import { fromCallback, setup } from "xstate";
-import { defineActor, type ActorContext, type AnyActorDefinition } from "../runtime/actor-definition.js";
+import { defineActor, type AnyActorDefinition } from "../runtime/define-actor.js";
+import { type ActorContext } from "../runtime/actor-context.js";
 
 /** One entry of a probe's shared log. */
 export interface ProbeEvent {

@@ -1,4 +1,4 @@
-import type { AnyActorDefinition } from "../runtime/actor-definition.js";
+import type { AnyActorDefinition } from "../runtime/define-actor.js";
 import type { ChildSpec, RestartType, SupervisorChildSpec, SupervisorSpec, WorkerChildSpec } from "../runtime/supervision/child-spec.js";
 import type { LifecycleEvent } from "../runtime/lifecycle-types.js";
 import type { Logger } from "../common/logger.js";

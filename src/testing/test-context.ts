@@ -1,4 +1,4 @@
-import type { ActorContext, ActorStateStore, OpsRoutes } from "../runtime/actor-definition.js";
+import type { ActorContext, ActorStateStore, OpsRoutes } from "../runtime/actor-context.js";
 import { silentLogger } from "../common/logger.js";
 import { Metrics } from "../common/metrics.js";
 import type { Bus, BusStats, Subscription } from "../transports/bus/bus.js";

@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "../../src/cli/cli-io.js";
 import { runStart, type StartDependencies } from "../../src/cli/start.js";
-import { ConfigError } from "../../src/runtime/config/config-error.js";
+import { ConfigError } from "../../src/common/config-error.js";
 import type { Runtime } from "../../src/runtime/runtime.js";
 import { waitFor } from "../helpers/wait.js";
 

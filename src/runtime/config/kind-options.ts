@@ -4,7 +4,7 @@
  * a bad option is a config error with a key path, not a crash inside a running actor.
  */
 import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
-import type { AnyActorDefinition } from "../actor-definition.js";
+import type { AnyActorDefinition } from "../define-actor.js";
 import type { PathSegment, PendingIssue } from "../../common/config-error.js";
 import { describeSchemaError } from "../../common/describe-schema-error.js";
 import { loadAjv2020 } from "../../common/load-ajv.js";

@@ -10,7 +10,7 @@ import path from "node:path";
 import { checkWithValidator } from "../../common/config-schema.js";
 import { ConfigError, formatIssue, formatPath } from "../../common/config-error.js";
 import type { ConfigIssue, PendingIssue } from "../../common/config-error.js";
-import type { AnyActorDefinition } from "../actor-definition.js";
+import type { AnyActorDefinition } from "../define-actor.js";
 import { CHILD_PATTERN_SENTENCES } from "../supervision/resolve-child.js";
 import { normaliseConfig } from "./normalise.js";
 import { opsOffByOmission } from "./object-config-ops.js";

@@ -1,4 +1,4 @@
-import type { OpsRequest, OpsResponse } from "../actor-definition.js";
+import type { OpsRequest, OpsResponse } from "../actor-context.js";
 import { PlexusError } from "../../common/errors.js";
 
 export type OpsMethod = "GET" | "POST" | "PUT" | "DELETE";

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import Fastify from "fastify";
 import { collectDefaultMetrics, type Registry } from "prom-client";
 import type { Bus } from "../../transports/bus/bus.js";
-import type { OpsRoutes } from "../actor-definition.js";
+import type { OpsRoutes } from "../actor-context.js";
 import type { ActorTreeNode } from "../lifecycle-types.js";
 import type { Logger } from "../../common/logger.js";
 import type { Metrics } from "../../common/metrics.js";

@@ -1,4 +1,4 @@
-import type { AnyActorDefinition } from "../actor-definition.js";
+import type { AnyActorDefinition } from "../define-actor.js";
 import { isSupervisorSpec, type ChildSpec, type SupervisorSpec } from "./child-spec.js";
 import { NonRetryableError } from "../../common/errors.js";
 

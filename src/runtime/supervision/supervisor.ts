@@ -1,5 +1,6 @@
 import { createActor, type Actor } from "xstate";
-import type { ActorContext, AnyActorDefinition } from "../actor-definition.js";
+import type { ActorContext } from "../actor-context.js";
+import type { AnyActorDefinition } from "../define-actor.js";
 import { isSupervisorSpec, type ChildSpec, type SupervisorChildSpec, type WorkerChildSpec } from "./child-spec.js";
 import { PlexusError, toError } from "../../common/errors.js";
 import type { ActorTreeNode, LifecycleEvent, LifecycleState } from "../lifecycle-types.js";

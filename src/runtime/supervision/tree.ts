@@ -1,4 +1,5 @@
-import type { ActorContext, AnyActorDefinition } from "../actor-definition.js";
+import type { ActorContext } from "../actor-context.js";
+import type { AnyActorDefinition } from "../define-actor.js";
 import type { ChildSpec, SupervisorChildSpec, WorkerChildSpec } from "./child-spec.js";
 import { PlexusError } from "../../common/errors.js";
 import type { ActorTreeNode, LifecycleEvent, LifecycleState } from "../lifecycle-types.js";

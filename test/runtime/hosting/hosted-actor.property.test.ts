@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { defineActor } from "../../../src/runtime/actor-definition.js";
+import { defineActor } from "../../../src/runtime/define-actor.js";
 import { HostedActor } from "../../../src/runtime/hosting/hosted-actor.js";
 import { silentLogger } from "../../../src/common/logger.js";
 import { checkActorLifecycle } from "../../../src/testing/lifecycle-commands.js";

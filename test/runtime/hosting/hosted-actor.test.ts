@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assign, fromCallback, setup } from "xstate";
-import { defineActor, type AnyActorDefinition } from "../../../src/runtime/actor-definition.js";
+import { defineActor, type AnyActorDefinition } from "../../../src/runtime/define-actor.js";
 import { HostedActor } from "../../../src/runtime/hosting/hosted-actor.js";
 import type { LifecycleState } from "../../../src/runtime/lifecycle-types.js";
 import { silentLogger } from "../../../src/common/logger.js";

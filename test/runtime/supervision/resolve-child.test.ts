@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/common/config-error.js";
-import { defineActor } from "../../../src/runtime/actor-definition.js";
-import type { AnyActorDefinition } from "../../../src/runtime/actor-definition.js";
+import { defineActor } from "../../../src/runtime/define-actor.js";
+import type { AnyActorDefinition } from "../../../src/runtime/define-actor.js";
 import { KindOptionsValidator } from "../../../src/runtime/config/kind-options.js";
 import type { ChildConfig } from "../../../src/runtime/supervision/child-config.js";
 import { resolveChildConfig } from "../../../src/runtime/supervision/resolve-child.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defineActor } from "../../../src/runtime/actor-definition.js";
+import { defineActor } from "../../../src/runtime/define-actor.js";
 import { NonRetryableError, PlexusError } from "../../../src/common/errors.js";
 import { createProbeTree, supervisorSpec, workerSpec } from "../../../src/testing/probe-tree.js";
 import { waitFor } from "../../helpers/wait.js";
