@@ -158,7 +158,6 @@ async function settle(model: Model, real: Real, mark: number, delta: string[]): 
         return expectedRunning.every((path) => nodes.get(path)?.state === "running");
       },
       `the tree to match the model after ${delta.join(", ")}`,
-      2_000,
     );
   }
   await new Promise((resolve) => setImmediate(resolve));
