@@ -386,5 +386,6 @@ describe("supervision (model-based)", () => {
       }),
       { numRuns: 300 },
     );
-  });
+    // 300 runs take a few seconds alone and over 10 s on a loaded 2-core machine: room to spare.
+  }, 90_000);
 });
