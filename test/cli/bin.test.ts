@@ -114,7 +114,9 @@ describe("plexus bin: start with pub, sub and status against it", () => {
     } finally {
       runtime.child.kill("SIGKILL");
     }
-  });
+    // Four CLI processes start one after another, each loading the sources through tsx: over 10 s
+    // on a loaded 2-core machine.
+  }, 60_000);
 
   it("exits 78 with the problems on an invalid config", async () => {
     const file = join(dir, "broken.yaml");

@@ -46,13 +46,14 @@ children:
         .map((entry) => entry.actor);
     expect(workers("running")).toEqual(["root/first", "root/group/second", "root/group/third"]);
 
-    const signalledAt = Date.now();
     cli.child.kill("SIGTERM");
     expect(await cli.exited).toBe(0);
-    // Every shutdown budget is 2 s and they run one by one: 3 actors must be done well within 6 s.
-    expect(Date.now() - signalledAt).toBeLessThan(6_000);
-
+    // Within the budgets: each actor stopped by itself, none was killed at its 2 s shutdown limit.
+    // Read from the runtime's own log once the process is gone (the whole log is in), rather than
+    // comparing wall-clock time to a threshold that a loaded machine can miss.
     expect(workers("stopped")).toEqual(["root/group/third", "root/group/second", "root/first"]);
+    expect(workers("failed")).toEqual([]);
+    expect(cli.stderr()).not.toContain("killed after shutdownMs");
     expect(cli.stderr()).toContain('"msg":"runtime stopped"');
   });
 

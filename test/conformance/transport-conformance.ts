@@ -58,7 +58,11 @@ export function describeTransportConformance(
       const sends: Array<Promise<unknown>> = [];
       for (let seq = 0; seq < count; seq++) sends.push(publisher.publish("conf.order", { seq }));
       await Promise.all(sends);
-      await waitFor(() => inbox.envelopes.length >= count, `${count} messages to arrive (got ${inbox.envelopes.length})`, waitMs * 2);
+      await waitFor(
+        () => inbox.envelopes.length >= count,
+        () => `${count} messages to arrive (got ${inbox.envelopes.length})`,
+        waitMs * 2,
+      );
       expect(inbox.payloads.map((payload) => payload.seq)).toEqual(Array.from({ length: count }, (_, seq) => seq));
     });
 
@@ -111,7 +115,7 @@ export function describeTransportConformance(
       const shared = () => memberA.envelopes.length + memberB.envelopes.length;
       await waitFor(
         () => shared() >= count && otherGroup.envelopes.length >= count,
-        `every message in both groups (workers ${shared()}, auditors ${otherGroup.envelopes.length})`,
+        () => `every message in both groups (workers ${shared()}, auditors ${otherGroup.envelopes.length})`,
         waitMs,
       );
       await waitFor(() => sentinel.envelopes.length === 1, "the message published after the batch", waitMs);

@@ -69,11 +69,21 @@ describe.skipIf(!hasRedis)("Redis consumer killed with SIGKILL mid-stream", () =
       ];
       return (summary[3] ?? []).filter(([name]) => name.startsWith("child-")).reduce((sum, [, n]) => sum + Number(n), 0);
     };
+    // Unread entries of the group (Redis 7 XINFO GROUPS "lag").
+    const groupLag = async (): Promise<number> => {
+      const info = (await (admin as Redis).xinfo("GROUPS", `${prefix}:events`)) as unknown[][];
+      const row = info.find((r) => r[r.indexOf("name") + 1] === group) ?? [];
+      return Number(row[row.indexOf("lag") + 1] ?? 0);
+    };
     const published: Envelope[] = [];
     const total = 2_000;
     let killed = false;
-    // Keep publishing until the child was killed mid-stream, and at least `total` envelopes.
-    for (let i = 0; (i < total || !killed) && i < 20_000; i += 50) {
+    // Keep publishing until the child was killed mid-stream, and at least `total` envelopes. Each
+    // batch waits for the group to have read the previous one: paced by the consumers, not by a
+    // timer, so the child keeps being offered entries however slowly it is scheduled.
+    const deadline = Date.now() + 30_000;
+    for (let i = 0; i < total || !killed; i += 50) {
+      if (Date.now() > deadline) throw new Error(`the child never held pending entries: it handled ${handledByChild.size}`);
       const batch = Array.from({ length: 50 }, (_, k) => createEnvelope(`work.item.${(i + k) % 7}`, { n: i + k }, "publisher"));
       published.push(...batch);
       await publisher.publish(batch);
@@ -81,7 +91,7 @@ describe.skipIf(!hasRedis)("Redis consumer killed with SIGKILL mid-stream", () =
         child.kill("SIGKILL");
         killed = true;
       }
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await waitFor(async () => (await groupLag()) === 0, "the group to read the last batch", 10_000);
     }
     expect(killed).toBe(true);
     await waitFor(() => child?.signalCode === "SIGKILL", "child to die");

@@ -1,7 +1,13 @@
-/** Polls `condition` until it returns a truthy value or `timeoutMs` passes (then throws `what`). */
+/**
+ * Polls `condition` until it returns a truthy value or `timeoutMs` passes (then throws `what`).
+ *
+ * `condition` runs afresh on every poll, so it must READ THE LIVE VALUE each time: call
+ * `transport.stats()` inside it rather than polling a snapshot taken before the wait. `what` may
+ * be a function: it is called only on timeout, so a message can report the counts at that moment.
+ */
 export async function waitFor<T>(
   condition: () => T | Promise<T>,
-  what: string,
+  what: string | (() => string),
   timeoutMs = 5_000,
   intervalMs = 5,
 ): Promise<NonNullable<T>> {
@@ -15,7 +21,8 @@ export async function waitFor<T>(
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+      const description = typeof what === "function" ? what() : what;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}${last ? `: ${String(last)}` : ""}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

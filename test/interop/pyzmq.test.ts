@@ -60,7 +60,11 @@ describe.skipIf(!hasPyzmq)("pyzmq interop through the plexus proxy", () => {
     const { received, deliver } = collector();
     await transport.subscribe({ pattern: "chem.*", subscriber: "plexus" }, deliver);
     const publisher = python("pyzmq_publisher.py", [xsub, "chem.signal"]);
-    await waitFor(() => received.length >= 5, `5 messages from pyzmq (stderr: ${publisher.stderr()})`, 10_000);
+    await waitFor(
+      () => received.length >= 5,
+      () => `5 messages from pyzmq (stderr: ${publisher.stderr()})`,
+      10_000,
+    );
     publisher.child.stdin.end();
     const first = received[0] as Envelope;
     expect(first.topic).toBe("chem.signal");
@@ -84,7 +88,7 @@ describe.skipIf(!hasPyzmq)("pyzmq interop through the plexus proxy", () => {
         await transport.publish([createEnvelope("orders.created", { i: i++ }, "plexus-test")]);
         return subscriber.lines.length >= 4;
       },
-      `3 messages at the pyzmq subscriber (stderr: ${subscriber.stderr()})`,
+      () => `3 messages at the pyzmq subscriber (stderr: ${subscriber.stderr()})`,
       10_000,
       20,
     );

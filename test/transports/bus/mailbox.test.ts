@@ -138,24 +138,38 @@ describe("handlers", () => {
     ]);
   });
 
-  it("concurrency lets several async handlers run at once", async () => {
+  it("concurrency lets several async handlers run at once, and no more", async () => {
     const bus = await newBus();
     let running = 0;
     let peak = 0;
     let done = 0;
+    // Handlers hold a gate, not a timer: with all nine queued, exactly three may be inside at once
+    // however slowly this process is scheduled.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
     await bus.subscribe(
       "par",
       async () => {
         running++;
         peak = Math.max(peak, running);
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await gate;
         running--;
         done++;
       },
       { concurrency: 3 },
     );
     for (let i = 0; i < 9; i++) await bus.publish("par", i);
-    await waitFor(() => done === 9, "nine handled");
+    await waitFor(
+      () => running === 3,
+      () => `three handlers running (now ${running})`,
+    );
+    // Witness for "no fourth": the other six are still queued in the mailbox, not started.
+    expect(bus.stats().mailboxDepths["par@test"]).toBe(6);
+    release();
+    await waitFor(
+      () => done === 9,
+      () => `nine handled (now ${done})`,
+    );
     expect(peak).toBe(3);
   });
 

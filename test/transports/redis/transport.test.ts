@@ -67,8 +67,12 @@ describe.skipIf(!hasRedis)("RedisTransport (events layout)", () => {
     await waitFor(() => tail.length === 2 && one.length === 1, "wildcard deliveries");
     expect(one).toEqual(["orders.created"]);
     expect(tail).toEqual(["orders.created", "orders.eu.created"]);
-    const groups = t.stats().details.groups;
-    await waitFor(() => groups.one?.filtered === 2 && groups.tail?.filtered === 1, "filtered counts");
+    // stats() returns a new snapshot on every call: read it inside the condition, not once before.
+    const groups = () => t.stats().details.groups;
+    await waitFor(
+      () => groups().one?.filtered === 2 && groups().tail?.filtered === 1,
+      () => `filtered counts one=2, tail=1 (now ${JSON.stringify(groups())})`,
+    );
   });
 
   it("shares one group between two transports (two processes) without duplicates", async () => {
@@ -160,7 +164,8 @@ describe.skipIf(!hasRedis)("RedisTransport (events layout)", () => {
     await waitFor(() => runs === 2, "two distinct deliveries");
     await waitFor(() => t.stats().details.groups.payer?.deduped === 1, "dedupe count");
     expect(runs).toBe(2);
-    expect(await pendingCount(admin, `${prefix}:events`, "payer")).toBe(0);
+    // The handler and the dedupe count run before the batch's XACK is sent: poll Redis for it.
+    await waitFor(async () => (await pendingCount(admin, `${prefix}:events`, "payer")) === 0, "every entry acked");
   });
 
   it("recreates the stream and group when they vanish under a running consumer (NOGROUP)", async () => {
