@@ -2,6 +2,7 @@ import type { AnyStateMachine } from "xstate";
 import type { Bus } from "../transports/bus/bus.js";
 import type { Logger } from "../common/logger.js";
 import type { Metrics } from "../common/metrics.js";
+import type { Clock } from "../common/clock.js";
 
 /** JSON Schema (draft 2020-12) of an actor kind's options. */
 export type OptionsSchema = Record<string, unknown>;
@@ -55,6 +56,8 @@ export interface ActorContext<O = Record<string, unknown>> {
   /** Aborted when the actor is asked to stop; pass it to fetch, timers, streams. */
   signal: AbortSignal;
   ops: OpsRoutes;
+  /** Time and timers: the system clock in the runtime, a simulated one in tests (`plexus/testing`). */
+  clock: Clock;
   /** Fails the actor with `error`; its supervisor decides what happens next. */
   fail(error: unknown): void;
 }

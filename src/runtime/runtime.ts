@@ -12,6 +12,7 @@ import { PlexusError, toError } from "../common/errors.js";
 import type { ActorTreeNode, LifecycleEvent } from "./lifecycle-types.js";
 import { createLogger, type Logger } from "../common/logger.js";
 import { Metrics } from "../common/metrics.js";
+import { systemClock } from "../common/clock.js";
 import { startOpsServer, type OpsServer } from "./ops/server.js";
 import { registerRuntimeMetrics } from "./runtime-metrics.js";
 import { registerTransportMetrics } from "../transports/transport-metrics.js";
@@ -228,6 +229,7 @@ export class PlexusRuntime implements Runtime {
       metrics: this.metrics,
       signal,
       ops: this.opsRoutesFor(path, signal),
+      clock: systemClock,
       fail,
     };
   }
