@@ -3,7 +3,7 @@ import type { AnyActorDefinition } from "../runtime/actor-definition.js";
 import { CheckFailure, failureFromRunDetails } from "./check-failure.js";
 import { describeError } from "./describe-error.js";
 import { describeIncarnation } from "./describe-incarnation.js";
-import { lifecycleCommands, type LifecycleCommand } from "./lifecycle-commands.js";
+import { isInjectedFailure, lifecycleCommands, type LifecycleCommand } from "./lifecycle-commands.js";
 import { createLifecycleSystem, type LifecycleModel, type LifecycleSystem, type LifecycleSystemOptions } from "./lifecycle-system.js";
 import { verifyLifecycle } from "./verify-lifecycle.js";
 
@@ -141,6 +141,7 @@ function describeRunFailure(failure: unknown, system: LifecycleSystem): string {
   const states = describeIncarnation(incarnation);
   if (incarnation && !message.includes(states)) lines.push(`  last incarnation: ${states}`);
   const kindError = incarnation?.actor.error;
-  if (kindError !== undefined && kindError !== failure) lines.push("  its error:", describeError(kindError, "    "));
+  if (kindError !== undefined && kindError !== failure && !isInjectedFailure(kindError))
+    lines.push("  its error:", describeError(kindError, "    "));
   return lines.join("\n");
 }

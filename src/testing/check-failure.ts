@@ -1,5 +1,3 @@
-import type fc from "fast-check";
-
 /**
  * Thrown by `checkActorLifecycle` and `checkMachine`. The message holds everything needed to
  * understand and replay the failure: what broke, the shrunk sequence that led there, the error
@@ -19,11 +17,23 @@ export class CheckFailure extends Error {
   }
 }
 
+/** The parts of fast-check's `RunDetails` a failure report needs. */
+export interface RunOutcome {
+  failed: boolean;
+  interrupted: boolean;
+  counterexample: unknown;
+  counterexamplePath: string | null;
+  errorInstance: unknown;
+  seed: number;
+  numRuns: number;
+  numShrinks: number;
+}
+
 /**
  * Turns fast-check's report of a failed check into a CheckFailure whose message starts with
  * `title` and the failing run's own message; undefined when the check passed.
  */
-export function failureFromRunDetails<T>(title: string, details: fc.RunDetails<T>): CheckFailure | undefined {
+export function failureFromRunDetails(title: string, details: RunOutcome): CheckFailure | undefined {
   if (!details.failed) return undefined;
   const replay = `replay with { seed: ${details.seed}${details.counterexamplePath ? `, path: "${details.counterexamplePath}"` : ""} }`;
   if (details.counterexample === null) {

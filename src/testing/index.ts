@@ -38,3 +38,8 @@ export { ActorProbe } from "./probe-actor.js";
 export type { ProbeEvent, ProbeBehaviour } from "./probe-actor.js";
 export { createProbeTree, workerSpec, supervisorSpec } from "./probe-tree.js";
 export type { ProbeTree, ProbeTreeOptions } from "./probe-tree.js";
+export { checkMachine } from "./check-machine.js";
+export type { CheckMachineOptions } from "./check-machine.js";
+export type { MachineInvariant, MachineStep } from "./machine-step.js";
+export type { MachineCoverage, CoverageCount } from "./machine-coverage.js";
+export type { StepWeights } from "./choose-event.js";

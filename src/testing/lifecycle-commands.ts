@@ -73,7 +73,7 @@ export class FailCommand implements LifecycleCommand {
   async run(model: LifecycleModel, system: LifecycleSystem): Promise<void> {
     const incarnation = system.current();
     if (incarnation === undefined) throw new Error("fail: the model counts a start but the system has no incarnation");
-    const error = new Error("failed on purpose by the lifecycle check (ctx.fail)");
+    const error = new InjectedFailure();
     const before = describeIncarnation(incarnation);
     incarnation.context?.fail(error);
     // The failure releases resources first; stop() waits for the end without changing it.
@@ -92,6 +92,19 @@ export class FailCommand implements LifecycleCommand {
   toString(): string {
     return "fail";
   }
+}
+
+/** The error FailCommand passes to `ctx.fail`: the check's doing, not the kind's. */
+class InjectedFailure extends Error {
+  constructor() {
+    super("failed on purpose by the lifecycle check (ctx.fail)");
+    this.name = "InjectedFailure";
+  }
+}
+
+/** Whether `error` is the one FailCommand injected (a failure report need not explain it). */
+export function isInjectedFailure(error: unknown): boolean {
+  return error instanceof InjectedFailure;
 }
 
 /** Moves the system's simulated clock forward by `ms`, firing the timers that fall due. */

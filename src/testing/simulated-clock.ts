@@ -15,7 +15,8 @@ interface PendingTimer {
  * load. Give it to actors through `createTestContext({ clock })` or `checkActorLifecycle`.
  *
  * A callback that throws stops `advance` and the error propagates to the test, as an uncaught
- * timer error would end a real process; timers not yet fired stay pending.
+ * timer error would end a real process; time stays at that timer's due time and the timers not
+ * yet fired stay pending.
  */
 export class SimulatedClock implements Clock {
   private current: number;
