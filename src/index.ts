@@ -17,6 +17,8 @@ export type {
   StopFunction,
 } from "./runtime/actor-definition.js";
 export { PlexusError, NonRetryableError, isNonRetryable } from "./common/errors.js";
+export { systemClock } from "./common/clock.js";
+export type { Clock, TimerHandle } from "./common/clock.js";
 export type { LifecycleEvent, LifecycleState, ActorTreeNode } from "./runtime/lifecycle-types.js";
 export type * from "./runtime/config/plexus-config.js";
 export { Metrics } from "./common/metrics.js";

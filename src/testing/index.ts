@@ -40,6 +40,7 @@ export { createProbeTree, workerSpec, supervisorSpec } from "./probe-tree.js";
 export type { ProbeTree, ProbeTreeOptions } from "./probe-tree.js";
 export { checkMachine } from "./check-machine.js";
 export type { CheckMachineOptions } from "./check-machine.js";
+export type { MachineRunSettings } from "./execute-machine-run.js";
 export type { MachineInvariant, MachineStep } from "./machine-step.js";
 export type { MachineCoverage, CoverageCount } from "./machine-coverage.js";
 export type { StepWeights } from "./choose-event.js";

@@ -119,7 +119,9 @@ export class MachineRun<M extends AnyStateMachine> {
     this.stepTransitions = [...transitions];
     for (const key of transitions) this.taken.add(key);
     for (const state of activeStates(this.graph, snapshot as AnyMachineSnapshot)) this.reached.add(state.label);
-    this.states.push(formatStateValue((snapshot as AnyMachineSnapshot).value));
+    const { value, status } = snapshot as AnyMachineSnapshot;
+    // A machine that threw keeps the value it had: say so, or the path seems to stall.
+    this.states.push(status === "error" ? `${formatStateValue(value)} (threw)` : formatStateValue(value));
   }
 }
 

@@ -124,7 +124,7 @@ describe("checkMachine finds bugs and shrinks them", () => {
     });
     const failure = await failureOf(checkMachine(sealing, { numRuns: 50 }));
     expect(failure?.message).toMatch(/^checkMachine\(sealing\): the machine threw:\n {4}Error: disk full while sealing s2\n {6}at /);
-    expect(failure?.message).toContain("\n  events: NEXT → NEXT\n");
+    expect(failure?.message).toContain("\n  events: NEXT → NEXT\n  states: s0 → s1 → s1 (threw)\n");
   });
 
   it("checks that a machine reaching its final state ends its hosting actor normally", async () => {
