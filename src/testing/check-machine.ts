@@ -57,7 +57,7 @@ class RunFailed extends Error {
 }
 
 /**
- * Model-based testing of an xstate v5 machine, in the manner of `@xstate/test` but on fast-check.
+ * Model-based testing of an xstate v5 machine on fast-check, with plexus hosting.
  *
  * Every run starts the machine and sends up to `maxEvents` events drawn from its OWN transitions
  * (the event types its state nodes handle, with the payloads you give per type). Each run aims at

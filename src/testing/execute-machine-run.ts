@@ -54,6 +54,8 @@ export async function executeMachineRun<M extends AnyStateMachine>(
       ? await startHostedSubject(machine, { kind, input: settings.input, shutdownMs: settings.shutdownMs ?? 1_000, bus })
       : startDirectSubject(machine, settings.input);
     run.start(subject.snapshot(), subject.initialTransitions);
+    await subject.settle();
+    throwIfThrew(subject.snapshot());
     checkInvariants(run.lastStep(), settings, graph);
     for (let index = 0; ; index += 1) {
       const snapshot = subject.snapshot();
@@ -62,13 +64,7 @@ export async function executeMachineRun<M extends AnyStateMachine>(
       if (event === undefined) break;
       run.step(event, subject.send(event), subject.snapshot());
       await subject.settle();
-      const after = subject.snapshot() as AnyMachineSnapshot & { error?: unknown };
-      if (after.status === "error") {
-        const message = after.error instanceof Error ? after.error.message : String(after.error);
-        throw new StepFailure(`the machine threw: ${message}`, `the machine threw:\n${describeError(after.error, "    ")}`, {
-          cause: after.error,
-        });
-      }
+      throwIfThrew(subject.snapshot());
       checkInvariants(run.lastStep(), settings, graph);
     }
   } catch (error) {
@@ -81,6 +77,14 @@ export async function executeMachineRun<M extends AnyStateMachine>(
     await bus?.close();
   }
   return failure;
+}
+
+/** A machine that threw (on start or on an event) fails the run with its error. */
+function throwIfThrew(snapshot: AnyMachineSnapshot): void {
+  const { status, error } = snapshot as AnyMachineSnapshot & { error?: unknown };
+  if (status !== "error") return;
+  const message = error instanceof Error ? error.message : String(error);
+  throw new StepFailure(`the machine threw: ${message}`, `the machine threw:\n${describeError(error, "    ")}`, { cause: error });
 }
 
 function checkInvariants<M extends AnyStateMachine>(step: MachineStep<M>, settings: MachineRunSettings<M>, graph: MachineGraph): void {

@@ -8,6 +8,7 @@ import { describeError } from "./describe-error.js";
 import { transitionKey } from "./machine-graph.js";
 import type { MachineSubject } from "./machine-subject.js";
 import { SimulatedClock } from "./simulated-clock.js";
+import { StepFailure } from "./step-failure.js";
 import type { TestBus } from "./test-bus.js";
 import { createTestContext } from "./test-context.js";
 import { waitFor } from "./wait-for.js";
@@ -56,7 +57,13 @@ export async function startHostedSubject(machine: AnyStateMachine, options: Host
       createTestContext({ id: options.kind, path, signal, fail, bus: options.bus, clock: new SimulatedClock() }),
     hooks: { report: (state) => states.push(state), exited: () => undefined },
   });
-  await host.start();
+  await host.start().catch((error: unknown) => {
+    throw new StepFailure(
+      `the machine failed to start: ${toError(error).message}`,
+      `the machine failed to start inside ${path}:\n${describeError(error, "    ")}`,
+      { cause: error },
+    );
+  });
   const subject = await waitFor(() => port.subject, { timeoutMs: 2_000, message: `the machine under test to start inside ${path}` });
   starting = false;
   const hostState = (): LifecycleState => host.state;
@@ -76,13 +83,13 @@ export async function startHostedSubject(machine: AnyStateMachine, options: Host
       if (snapshot.status === "done") {
         await waitFor(() => hostState() === "stopped" || hostState() === "failed", {
           timeoutMs: settleWithin,
-          message: `${path} to end after its machine reached a final state (host went ${hostStates()})`,
+          message: `${path} to end after its machine reached a final state`,
         });
         if (hostState() !== "stopped") throw new Error(`the machine finished but its host did not exit normally: went ${hostStates()}`);
       } else if (snapshot.status === "error") {
         await waitFor(() => hostState() === "failed" || hostState() === "stopped", {
           timeoutMs: settleWithin,
-          message: `${path} to fail after its machine threw (host went ${hostStates()})`,
+          message: `${path} to fail after its machine threw`,
         });
         if (hostState() !== "failed" || host.error?.message !== toError(snapshot.error).message) {
           throw new Error(`the machine threw but its host did not fail with that error: went ${hostStates()}`);

@@ -127,6 +127,25 @@ describe("checkMachine finds bugs and shrinks them", () => {
     expect(failure?.message).toContain("\n  events: NEXT → NEXT\n  states: s0 → s1 → s1 (threw)\n");
   });
 
+  it("reports a machine that throws as it starts, hosted or not", async () => {
+    const broken = setup({}).createMachine({
+      id: "broken",
+      initial: "a",
+      states: {
+        a: {
+          entry: () => {
+            throw new Error("config missing");
+          },
+        },
+      },
+    });
+    for (const host of ["plexus", "direct"] as const) {
+      const failure = await failureOf(checkMachine(broken, { host, numRuns: 5 }));
+      expect(failure?.message).toMatch(/^checkMachine\(broken\): the machine threw:\n {4}Error: config missing\n/);
+      expect(failure?.message).toContain("\n  events: (none: it broke on start)\n  states: a (threw)\n");
+    }
+  });
+
   it("checks that a machine reaching its final state ends its hosting actor normally", async () => {
     const job = setup({ types: { events: {} as { type: "RUN" } | { type: "FINISH" } } }).createMachine({
       id: "job",

@@ -91,9 +91,15 @@ describe("seed lifecycle (checkMachine)", () => {
     expect(failure?.message).toMatch(
       /invariant "a culled seed passes EMBARGOED and RESETTING before it is DORMANT again" broke in DORMANT after LIFT_EMBARGO/,
     );
-    // Shrunk to the shortest way there: germinate, train, cull, embargo, lift.
-    expect(failure?.message).toMatch(/events: GERMINATE → START_TRAINING → CULL \{"reason":"diverged"\} → EMBARGO → LIFT_EMBARGO\n/);
-    expect(failure?.message).toMatch(/states: DORMANT → GERMINATED → TRAINING → CULLED → EMBARGOED → DORMANT\n/);
+    // Shrunk to a short way there; in practice the shortest: GERMINATE → START_TRAINING →
+    // CULL {"reason":"diverged"} → EMBARGO → LIFT_EMBARGO. Removing any one event of the list
+    // reported makes the failure go away, so no detour can remain, but a longer route (culled
+    // by a failed evaluation) would be a valid answer too.
+    const events = /\n {2}events: (.*)\n/.exec(failure?.message ?? "")?.[1]?.split(" → ") ?? [];
+    expect(events.slice(0, 2)).toEqual(["GERMINATE", "START_TRAINING"]);
+    expect(events.slice(-2)).toEqual(["EMBARGO", "LIFT_EMBARGO"]);
+    expect(events.length).toBeLessThanOrEqual(7);
+    expect(failure?.message).toMatch(/\n {2}states: DORMANT → GERMINATED → TRAINING → .*CULLED → EMBARGOED → DORMANT\n/);
   });
 
   it("accepts no command once FOSSILIZED or TERMINATED", () => {
