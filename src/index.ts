@@ -113,3 +113,5 @@ export { EndpointInUseError } from "./actors/proxy/endpoint-in-use-error.js";
 export { createLogger, silentLogger } from "./common/logger.js";
 export type { LogFn, Logger } from "./common/logger.js";
 export { Metrics } from "./common/metrics.js";
+export { systemClock } from "./common/clock.js";
+export type { Clock, TimerHandle } from "./common/clock.js";

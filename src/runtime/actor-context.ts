@@ -1,6 +1,7 @@
 import type { Bus } from "../transports/bus/bus.js";
 import type { Logger } from "../common/logger.js";
 import type { Metrics } from "../common/metrics.js";
+import type { Clock } from "../common/clock.js";
 
 /** Persisted state of one actor: atomic JSON snapshots under the runtime's stateDir. */
 export interface ActorStateStore {
@@ -60,6 +61,8 @@ export interface ActorContext<O = Record<string, unknown>> {
   /** Aborted when the actor is asked to stop; pass it to fetch, timers, streams. */
   signal: AbortSignal;
   ops: OpsRoutes;
+  /** Time and timers: the system clock in the runtime, a simulated one in tests (`plexus/testing`). */
+  clock: Clock;
   /** Fails the actor with `error`; its supervisor decides what happens next. */
   fail(error: unknown): void;
 }

@@ -16,6 +16,7 @@ import type { ActorTreeNode, LifecycleEvent } from "./lifecycle-types.js";
 import type { Logger as PinoLogger } from "pino";
 import { createLogger, type Logger } from "../common/logger.js";
 import { Metrics } from "../common/metrics.js";
+import { systemClock } from "../common/clock.js";
 import type { OpsServer } from "./ops/server.js";
 import { registerRuntimeMetrics } from "./runtime-metrics.js";
 import { registerTransportMetrics } from "../transports/transport-metrics.js";
@@ -294,6 +295,7 @@ export class PlexusRuntime implements Runtime {
       metrics: this.metrics,
       signal,
       ops: this.opsRoutesFor(path, signal),
+      clock: systemClock,
       fail,
     };
   }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { heartbeatActor } from "../../src/actors/heartbeat/actor.js";
-import { checkActorLifecycle, createRecordingBus, createTestContext } from "../../src/testing/index.js";
+import { checkActorLifecycle, createTestBus, createTestContext } from "../../src/testing/index.js";
 
 describe("heartbeat actor", () => {
   it("keeps the lifecycle contract under random start/stop/crash sequences (plexus/testing)", async () => {
@@ -10,8 +10,9 @@ describe("heartbeat actor", () => {
   afterEach(() => void vi.useRealTimers());
 
   it("publishes increasing sequence numbers and goes silent when stopped", async () => {
+    const bus = createTestBus({ source: "heartbeat" });
+    await bus.ready;
     vi.useFakeTimers();
-    const bus = createRecordingBus("heartbeat");
     const ctx = createTestContext({
       options: { everyMs: 10, topic: "runtime.heartbeat" },
       bus,
@@ -26,5 +27,6 @@ describe("heartbeat actor", () => {
     await stop?.();
     await vi.advanceTimersByTimeAsync(100);
     expect(bus.published).toHaveLength(4);
+    await bus.close();
   });
 });

@@ -1,4 +1,4 @@
-import { quietBusStats } from "../../../src/testing/test-context.js";
+import { quietBusStats } from "../../../src/testing/quiet-bus-stats.js";
 import type { Bus, BusStats, Handler, PublishOptions, SubscribeOptions, Subscription } from "../../../src/transports/bus/bus.js";
 import { createEnvelope, type Envelope } from "../../../src/transports/envelope.js";
 import { patternMatches, validatePattern, validateTopic } from "../../../src/transports/topics.js";
