@@ -121,9 +121,10 @@ export interface MachineActorDefinition<
   /**
    * Bus messages delivered to the machine as events. Subscribed through `ctx.bus` before the
    * actor reports `running`, closed when it stops. See {@link BusEventMappers}; a start-form kind
-   * gets the same with `forwardBusEvents`.
+   * gets the same with `forwardBusEvents`. Give a function of the context when the patterns or
+   * mappers depend on the actor's options (`seeds.${ctx.options.seedId}.command`).
    */
-  events?: BusEventMappers;
+  events?: BusEventMappers | ((context: ActorContext<O>) => BusEventMappers);
   start?: never;
 }
 
@@ -188,7 +189,8 @@ function definitionProblem(definition: Record<string, unknown>): string | undefi
 }
 
 function eventsProblem(events: unknown): string | undefined {
-  if (events === undefined) return undefined;
+  // A function of the context is checked when it is called, through the subscriptions it asks for.
+  if (events === undefined || typeof events === "function") return undefined;
   if (typeof events !== "object" || events === null) return "events must be an object { pattern: (envelope) => event | undefined }";
   for (const [pattern, mapper] of Object.entries(events)) {
     if (typeof mapper !== "function") return `events[${JSON.stringify(pattern)}] must be a function (envelope) => event | undefined`;

@@ -4,8 +4,11 @@ export interface WaitForOptions {
   timeoutMs?: number;
   /** Pause between polls. @defaultValue 5 */
   intervalMs?: number;
-  /** What was awaited, for the timeout error: `timed out after 5000 ms waiting for <message>`. */
-  message?: string;
+  /**
+   * What was awaited, for the timeout error: `timed out after 5000 ms waiting for <message>`. A
+   * function is called only on timeout, so the message can report the live values at that moment.
+   */
+  message?: string | (() => string);
 }
 
 /**
@@ -31,7 +34,7 @@ export async function waitFor<T>(condition: () => T | Promise<T>, options: WaitF
       lastError = error;
     }
     if (Date.now() >= deadline) {
-      const what = options.message ?? "the condition";
+      const what = (typeof options.message === "function" ? options.message() : options.message) ?? "the condition";
       const last =
         lastError === undefined ? "" : `; the condition last threw: ${lastError instanceof Error ? lastError.message : String(lastError)}`;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);

@@ -55,6 +55,23 @@ export type SeedLifecycleEvent =
   | { type: "RESET_COMPLETE" }
   | { type: "TERMINATE" };
 
+/** Every event type the lifecycle knows: what a command's `type` may be. */
+export const SEED_EVENT_TYPES = [
+  "GERMINATE",
+  "CANCEL",
+  "START_TRAINING",
+  "START_GRAFTING",
+  "STABILIZE",
+  "EVALUATE",
+  "FINE_TUNE",
+  "FOSSILIZE",
+  "CULL",
+  "EMBARGO",
+  "LIFT_EMBARGO",
+  "RESET_COMPLETE",
+  "TERMINATE",
+] as const satisfies ReadonlyArray<SeedLifecycleEvent["type"]>;
+
 /** Lifecycle events for the bus. */
 export type SeedLifecycleEmitted =
   | { type: "seed.germinated"; seedId: string }

@@ -1,8 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createMachine, initialTransition, transition } from "xstate";
-// In an application: import { checkMachine } from "plexus/testing";
-import { checkMachine, type CheckMachineOptions } from "../../../src/testing/index.js";
+import { checkMachine, type CheckMachineOptions } from "plexus/testing";
 import { SEED_STATES, seedLifecycle, type SeedLifecycleEvent } from "../src/seed-lifecycle.js";
 
 type Seed = typeof seedLifecycle;

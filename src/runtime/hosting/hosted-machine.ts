@@ -55,7 +55,8 @@ export class HostedMachine {
         ["actor", "outcome"],
       );
       try {
-        hosted.forwarding = await forwardBusEvents(context.bus, hosted.actor, definition.events, {
+        const mappers = typeof definition.events === "function" ? definition.events(context) : definition.events;
+        hosted.forwarding = await forwardBusEvents(context.bus, hosted.actor, mappers, {
           log: context.log,
           onOutcome: (outcome) => events.inc({ actor: context.path, outcome }),
         });
