@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { failureOf } from "../helpers/failure-of.js";
 import { defineActor } from "../../src/runtime/define-actor.js";
 import {
   checkActorLifecycle,
@@ -51,13 +52,6 @@ class PingCommand implements LifecycleCommand {
   toString(): string {
     return `ping(${this.n})`;
   }
-}
-
-async function failureOf(check: Promise<unknown>): Promise<Error | undefined> {
-  return check.then(
-    () => undefined,
-    (error: Error) => error,
-  );
 }
 
 describe("checkActorLifecycle", () => {

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { failureOf } from "../helpers/failure-of.js";
 import { assign, setup } from "xstate";
 import { checkMachine, CheckFailure } from "../../src/testing/index.js";
 
@@ -47,13 +48,6 @@ const countsOpenings = {
   "opened counts the entries into open": ({ snapshot, states }: { snapshot: { context: { opened: number } }; states: readonly string[] }) =>
     snapshot.context.opened === states.filter((state) => state === "open").length,
 };
-
-async function failureOf(check: Promise<unknown>): Promise<Error | undefined> {
-  return check.then(
-    () => undefined,
-    (error: Error) => error,
-  );
-}
 
 describe("checkMachine coverage", () => {
   it("reports every state and transition reached, and names what no run reached", async () => {

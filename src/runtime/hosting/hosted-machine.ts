@@ -114,7 +114,13 @@ export class HostedMachine {
   ) {
     const hosted = new HostedMachine(machine, actor);
     if (everyMs !== undefined) {
-      hosted.persister = new SnapshotPersister(context.state, everyMs, () => machine.getPersistedSnapshot(hosted.lastActive), context.log);
+      hosted.persister = new SnapshotPersister(
+        context.state,
+        everyMs,
+        () => machine.getPersistedSnapshot(hosted.lastActive),
+        context.log,
+        context.clock,
+      );
     }
     hosted.observe();
     actor.start();

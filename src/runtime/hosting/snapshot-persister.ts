@@ -1,5 +1,6 @@
 import type { ActorStateStore } from "../actor-context.js";
 import { DEFAULT_PERSIST_EVERY_MS, type MachinePersistence } from "../define-actor.js";
+import { systemClock, type Clock } from "../../common/clock.js";
 import type { Logger } from "../../common/logger.js";
 
 /** `persist` of a machine kind, resolved: undefined when the kind does not persist. */
@@ -14,19 +15,8 @@ export function saveDelay(now: number, lastSaveAt: number, everyMs: number): num
   return Math.max(0, lastSaveAt + everyMs - now);
 }
 
-/** Timers and a monotonic clock, injectable for tests. */
-export interface PersisterClock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(timer: unknown): void;
-}
-
-const systemClock: PersisterClock = {
-  now: () => performance.now(),
-  // A pending save must not keep the process alive; the stop path saves anyway.
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
-};
+/** What the persister reads of a clock: the actor's `ctx.clock`, so tests drive it without waiting. */
+export type PersisterClock = Pick<Clock, "now" | "setTimeout" | "clearTimeout">;
 
 /**
  * Saves a running machine's snapshot on transitions, at most once per `everyMs`, with one save in

@@ -11,20 +11,11 @@ import type { PlexusConfig } from "../../../src/runtime/config/plexus-config.js"
 import { isSupervisorSpec } from "../../../src/runtime/supervision/child-spec.js";
 import type { SupervisorChildSpec, WorkerChildSpec } from "../../../src/runtime/supervision/child-spec.js";
 import { isNonRetryable } from "../../../src/common/errors.js";
+import { tickerOptionsKind as ticker } from "../ticker-options-kind.js";
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "fixtures", "config");
 const fixture = (name: string): string => path.join(fixtures, name);
 
-const ticker = defineActor({
-  kind: "ticker",
-  options: {
-    type: "object",
-    additionalProperties: false,
-    properties: { everyMs: { type: "integer", minimum: 1 }, label: { type: "string", default: "tick" } },
-    required: ["everyMs"],
-  },
-  start() {},
-});
 const echo = defineActor({ kind: "echo", start() {} });
 const kinds = new Map<string, AnyActorDefinition>([
   ["ticker", ticker],

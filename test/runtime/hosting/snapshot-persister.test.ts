@@ -1,40 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ActorStateStore } from "../../../src/runtime/actor-context.js";
-import { persistenceInterval, saveDelay, SnapshotPersister, type PersisterClock } from "../../../src/runtime/hosting/snapshot-persister.js";
+import { persistenceInterval, saveDelay, SnapshotPersister } from "../../../src/runtime/hosting/snapshot-persister.js";
+import { SimulatedClock } from "../../../src/testing/simulated-clock.js";
 import { silentLogger } from "../../../src/common/logger.js";
 import { waitFor } from "../../helpers/wait.js";
 import { RecordingLogger } from "../recording-logger.js";
-
-/** A clock whose time and timers move only when the test says so. */
-class ManualClock implements PersisterClock {
-  time = 0;
-  private timers: Array<{ at: number; callback: () => void }> = [];
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number) {
-    const timer = { at: this.time + ms, callback };
-    this.timers.push(timer);
-    return timer;
-  }
-
-  clearTimeout(timer: unknown): void {
-    this.timers = this.timers.filter((pending) => pending !== timer);
-  }
-
-  get pending(): number {
-    return this.timers.length;
-  }
-
-  advance(ms: number): void {
-    this.time += ms;
-    const due = this.timers.filter((timer) => timer.at <= this.time);
-    this.timers = this.timers.filter((timer) => timer.at > this.time);
-    for (const timer of due) timer.callback();
-  }
-}
 
 /** A store whose saves finish only when the test releases them. */
 function gatedStore() {
@@ -79,7 +49,7 @@ describe("persistence settings", () => {
 
 describe("SnapshotPersister", () => {
   it("saves at once, then at most once per interval with a trailing save of the latest snapshot", async () => {
-    const clock = new ManualClock();
+    const clock = new SimulatedClock();
     const gated = gatedStore();
     let current = "s1";
     const persister = new SnapshotPersister(gated.store, 1_000, () => current, silentLogger(), clock);
@@ -103,7 +73,7 @@ describe("SnapshotPersister", () => {
   });
 
   it("finish cancels the pending save, waits for the one in flight, then saves the final snapshot", async () => {
-    const clock = new ManualClock();
+    const clock = new SimulatedClock();
     const gated = gatedStore();
     let current = "s1";
     const persister = new SnapshotPersister(gated.store, 1_000, () => current, silentLogger(), clock);
@@ -123,7 +93,7 @@ describe("SnapshotPersister", () => {
   });
 
   it("logs a failed periodic save and keeps going; a failed final save rejects", async () => {
-    const clock = new ManualClock();
+    const clock = new SimulatedClock();
     const log = new RecordingLogger();
     let fail = true;
     const store: ActorStateStore = {

@@ -1,21 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/common/config-error.js";
-import { defineActor } from "../../../src/runtime/define-actor.js";
 import type { AnyActorDefinition } from "../../../src/runtime/define-actor.js";
 import { KindOptionsValidator } from "../../../src/runtime/config/kind-options.js";
 import type { ChildConfig } from "../../../src/runtime/supervision/child-config.js";
 import { resolveChildConfig } from "../../../src/runtime/supervision/resolve-child.js";
+import { tickerOptionsKind as ticker } from "../ticker-options-kind.js";
 
-const ticker = defineActor({
-  kind: "ticker",
-  options: {
-    type: "object",
-    additionalProperties: false,
-    properties: { everyMs: { type: "integer", minimum: 1 }, label: { type: "string", default: "tick" } },
-    required: ["everyMs"],
-  },
-  start() {},
-});
 const validator = new KindOptionsValidator(new Map<string, AnyActorDefinition>([["ticker", ticker]]));
 const context = { validator, caller: 'startChild("root")' };
 
