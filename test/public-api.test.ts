@@ -149,4 +149,36 @@ describe("the public API of the built package", () => {
       await rm(file, { force: true });
     }
   });
+
+  it("compiles a kind with an options schema in a project without strict mode (options are then untyped, not a TS2589)", async () => {
+    const file = join(packageDir, `loose-consumer-${process.pid}.ts`);
+    await writeFile(
+      file,
+      `import { defineActor } from "plexus";
+export const kind = defineActor({
+  kind: "loose",
+  options: { type: "object", properties: { everyMs: { type: "integer", default: 10 }, label: { type: "string" } } },
+  start(ctx) {
+    const options: Record<string, unknown> = ctx.options;
+    void options;
+  },
+});
+`,
+    );
+    try {
+      const program = ts.createProgram([file], {
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        target: ts.ScriptTarget.ES2022,
+        strict: false,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ["node"],
+      });
+      const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      expect(diagnostics).toEqual([]);
+    } finally {
+      await rm(file, { force: true });
+    }
+  });
 });

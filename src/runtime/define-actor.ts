@@ -13,16 +13,26 @@ export type OptionsSchema = Exclude<JSONSchema, boolean>;
 /**
  * The type of `ctx.options` for an options schema. Properties with a `default` are never
  * undefined (the runtime applies defaults before `start`); properties in `required` are never
- * undefined; others are optional. Without a schema, or with one whose literal type TypeScript no
+ * undefined; others are optional. Needs `strictNullChecks` (or `strict`) in your tsconfig; without
+ * it options are `Record<string, unknown>`. Without a schema, or with one whose literal type TypeScript no
  * longer sees (typed as `OptionsSchema`), it is `Record<string, unknown>`.
  *
  * Computed by `json-schema-to-ts` at compile time only; nothing of it is loaded at run time.
  */
 export type OptionsFromSchema<S> = [S] extends [undefined]
   ? Record<string, unknown>
-  : S extends OptionsSchema
-    ? KnownOrRecord<FromSchema<S>>
-    : Record<string, unknown>;
+  : StrictNullChecks extends false
+    ? Record<string, unknown>
+    : S extends OptionsSchema
+      ? KnownOrRecord<FromSchema<S>>
+      : Record<string, unknown>;
+
+/**
+ * Whether the compiling project has `strictNullChecks` (part of `strict`): without it `null` is
+ * assignable to everything, and json-schema-to-ts's types do not terminate (TS2589), so options
+ * are then typed `Record<string, unknown>` instead of failing the user's build.
+ */
+type StrictNullChecks = null extends string ? false : true;
 
 type KnownOrRecord<T> = unknown extends T ? Record<string, unknown> : T;
 
