@@ -38,6 +38,8 @@ export const PLEXUS_ERROR_CODES = {
   CONTRACT_VIOLATION: "A payload breaks its topic's contract (contracts.mode: enforce).",
   MAILBOX_FULL: "A subscription's mailbox is full and its overflow policy refuses the message.",
   SUBSCRIPTION_CLOSED: "A message reached a subscription that has closed; it was not handled.",
+  MESSAGE_CRASHED:
+    "A message was in its handler each time its actor failed, more than bus.mailbox.crashRetries times; it was dead-lettered (reason crashed).",
   OUTBOX_FULL: "The outbox (publishes waiting for the transport) is full and its policy is reject.",
   NO_RESPONDERS: "bus.request on the memory transport found no subscriber for the topic.",
   REQUEST_TIMEOUT: "bus.request got no reply within timeoutMs.",

@@ -49,7 +49,12 @@ export interface ActorContext<O = Record<string, unknown>> {
   runtimeName?: string;
   /** Options, validated against the kind's schema, with the schema's defaults applied. */
   options: O;
-  /** The Bus as this actor sees it; the subscriptions it opens close when the actor stops. */
+  /**
+   * The Bus as this actor sees it: publishes carry its id as `source`. Its subscriptions belong to
+   * the child's slot, not to this incarnation: after a restart, subscribing the same pattern,
+   * group and options takes over the subscription with what arrived meanwhile; they close when
+   * the child is removed for good.
+   */
   bus: Bus;
   log: Logger;
   /**

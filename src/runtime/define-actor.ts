@@ -130,7 +130,8 @@ export interface MachineActorDefinition<
   persist?: boolean | MachinePersistence;
   /**
    * Bus messages delivered to the machine as events. Subscribed through `ctx.bus` before the
-   * actor reports `running`, closed when it stops. See {@link BusEventMappers}; a start-form kind
+   * actor reports `running`; a restarted machine takes the subscriptions over with what arrived
+   * meanwhile (the event it failed on included, see `bus.mailbox.crashRetries`). See {@link BusEventMappers}; a start-form kind
    * gets the same with `forwardBusEvents`. Give a function of the context when the patterns or
    * mappers depend on the actor's options (`seeds.${ctx.options.seedId}.command`).
    */

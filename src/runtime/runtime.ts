@@ -20,7 +20,8 @@ import { systemClock } from "../common/clock.js";
 import type { OpsServer } from "./ops/server.js";
 import { registerRuntimeMetrics } from "./runtime-metrics.js";
 import { registerTransportMetrics } from "../transports/transport-metrics.js";
-import { ScopedBus } from "./scoped-bus.js";
+import { ActorSlots } from "./actor-slots.js";
+import { DEFAULT_CRASH_RETRIES } from "../transports/bus/bus-config.js";
 import { StateStore } from "./state-store.js";
 import { createSupervisionTree, type SupervisionTree } from "./supervision/tree.js";
 
@@ -119,6 +120,8 @@ export class PlexusRuntime implements Runtime {
   private optionsValidator: KindOptionsValidator | undefined;
   /** A transport instance from the options that no Bus owns yet: closed by a start that fails before. */
   private unclaimedTransport: Transport | undefined;
+  /** What each worker keeps across its incarnations: its bus subscriptions and their mailboxes. */
+  private slots: ActorSlots | undefined;
 
   constructor(
     private readonly options: RuntimeOptions,
@@ -233,6 +236,8 @@ export class PlexusRuntime implements Runtime {
         config.runtime.ops,
       );
     }
+    const slots = new ActorSlots(bus, config.bus.mailbox.crashRetries ?? DEFAULT_CRASH_RETRIES, this.log.child({ component: "bus" }));
+    this.slots = slots;
     const stateStore = new StateStore(config.runtime.stateDir, this.log.child({ component: "state" }));
     const root: SupervisorChildSpec = {
       id: "root",
@@ -252,9 +257,12 @@ export class PlexusRuntime implements Runtime {
       log: this.log.child({ component: "supervisor" }),
       onLifecycle: (event) => {
         logLifecycle(this.log, event);
+        // A running incarnation has re-opened the subscriptions it wants; the rest of its slot goes.
+        if (event.state === "running") slots.running(event.path);
         this.events.emit("lifecycle", event);
       },
       makeContext: ({ spec, path, signal, fail }) => this.makeContext(spec, path, signal, fail, stateStore),
+      onChildRemoved: (path) => slots.remove(path),
     });
     registerRuntimeMetrics(this.metrics, () => this.tree());
     void this.supervision.done.then(({ reason }) => {
@@ -281,9 +289,9 @@ export class PlexusRuntime implements Runtime {
     fail: (error: unknown) => void,
     stateStore: StateStore,
   ): ActorContext {
-    const bus = new ScopedBus(this.bus, spec.id);
-    // Subscriptions opened by an actor die with it: a restart starts from a clean slate.
-    signal.addEventListener("abort", () => void bus.closeAll(), { once: true });
+    // Subscriptions belong to the child's slot, not to one incarnation: a restarted actor keeps
+    // its mailbox (see SlotBus).
+    const bus = (this.slots as ActorSlots).incarnation(path, spec.id, signal);
     return {
       id: spec.id,
       path,
@@ -353,6 +361,7 @@ export class PlexusRuntime implements Runtime {
     this.current = "stopping";
     const steps: Array<[string, (() => Promise<void>) | undefined]> = [
       ["supervision tree", this.supervision && (() => this.supervision!.stop())],
+      ["actors' bus slots", this.slots && (() => this.slots!.closeAll())],
       ["ops server", this.ops && (() => this.ops!.close())],
       ["bus", this.messageBus && (() => this.messageBus!.close())],
       ["transport given in the options", this.unclaimedTransport && (() => this.unclaimedTransport!.close())],

@@ -149,6 +149,13 @@ const schema0 = {
       properties: {
         capacity: { type: "integer", minimum: 1, default: 10000 },
         overflow: { enum: ["block", "drop-oldest", "drop-newest", "reject"], default: "drop-oldest" },
+        crashRetries: {
+          type: "integer",
+          minimum: 0,
+          default: 2,
+          description:
+            "Actors only: times the message being handled when its actor failed is handed to the restarted actor before it is dead-lettered (reason crashed).",
+        },
       },
     },
     outbox: {
@@ -1996,6 +2003,13 @@ const schema13 = {
   properties: {
     capacity: { type: "integer", minimum: 1, default: 10000 },
     overflow: { enum: ["block", "drop-oldest", "drop-newest", "reject"], default: "drop-oldest" },
+    crashRetries: {
+      type: "integer",
+      minimum: 0,
+      default: 2,
+      description:
+        "Actors only: times the message being handled when its actor failed is handed to the restarted actor before it is dead-lettered (reason crashed).",
+    },
   },
 };
 const schema14 = {
@@ -2054,8 +2068,11 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       if (data0.overflow === undefined) {
         data0.overflow = "drop-oldest";
       }
+      if (data0.crashRetries === undefined) {
+        data0.crashRetries = 2;
+      }
       for (const key1 in data0) {
-        if (!(key1 === "capacity" || key1 === "overflow")) {
+        if (!(key1 === "capacity" || key1 === "overflow" || key1 === "crashRetries")) {
           const err1 = {
             instancePath: instancePath + "/mailbox",
             schemaPath: "#/$defs/mailbox/additionalProperties",
@@ -2132,42 +2149,35 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-    } else {
-      const err5 = {
-        instancePath: instancePath + "/mailbox",
-        schemaPath: "#/$defs/mailbox/type",
-        keyword: "type",
-        params: { type: "object" },
-        message: "must be object",
-        schema: schema13.type,
-        parentSchema: schema13,
-        data: data0,
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
+      let data3 = data0.crashRetries;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err5 = {
+          instancePath: instancePath + "/mailbox/crashRetries",
+          schemaPath: "#/$defs/mailbox/properties/crashRetries/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+          schema: schema13.properties.crashRetries.type,
+          parentSchema: schema13.properties.crashRetries,
+          data: data3,
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
       }
-      errors++;
-    }
-    let data3 = data.outbox;
-    if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-      if (data3.capacity === undefined) {
-        data3.capacity = 100000;
-      }
-      if (data3.overflow === undefined) {
-        data3.overflow = "drop-oldest";
-      }
-      for (const key2 in data3) {
-        if (!(key2 === "capacity" || key2 === "overflow")) {
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 0 || isNaN(data3)) {
           const err6 = {
-            instancePath: instancePath + "/outbox",
-            schemaPath: "#/$defs/outbox/additionalProperties",
-            keyword: "additionalProperties",
-            params: { additionalProperty: key2 },
-            message: "must NOT have additional properties",
-            schema: false,
-            parentSchema: schema14,
+            instancePath: instancePath + "/mailbox/crashRetries",
+            schemaPath: "#/$defs/mailbox/properties/crashRetries/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+            schema: 0,
+            parentSchema: schema13.properties.crashRetries,
             data: data3,
           };
           if (vErrors === null) {
@@ -2178,35 +2188,42 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       }
-      let data4 = data3.capacity;
-      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
-        const err7 = {
-          instancePath: instancePath + "/outbox/capacity",
-          schemaPath: "#/$defs/outbox/properties/capacity/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-          schema: schema14.properties.capacity.type,
-          parentSchema: schema14.properties.capacity,
-          data: data4,
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
+    } else {
+      const err7 = {
+        instancePath: instancePath + "/mailbox",
+        schemaPath: "#/$defs/mailbox/type",
+        keyword: "type",
+        params: { type: "object" },
+        message: "must be object",
+        schema: schema13.type,
+        parentSchema: schema13,
+        data: data0,
+      };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
       }
-      if (typeof data4 == "number" && isFinite(data4)) {
-        if (data4 < 1 || isNaN(data4)) {
+      errors++;
+    }
+    let data4 = data.outbox;
+    if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+      if (data4.capacity === undefined) {
+        data4.capacity = 100000;
+      }
+      if (data4.overflow === undefined) {
+        data4.overflow = "drop-oldest";
+      }
+      for (const key2 in data4) {
+        if (!(key2 === "capacity" || key2 === "overflow")) {
           const err8 = {
-            instancePath: instancePath + "/outbox/capacity",
-            schemaPath: "#/$defs/outbox/properties/capacity/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-            schema: 1,
-            parentSchema: schema14.properties.capacity,
+            instancePath: instancePath + "/outbox",
+            schemaPath: "#/$defs/outbox/additionalProperties",
+            keyword: "additionalProperties",
+            params: { additionalProperty: key2 },
+            message: "must NOT have additional properties",
+            schema: false,
+            parentSchema: schema14,
             data: data4,
           };
           if (vErrors === null) {
@@ -2217,16 +2234,16 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       }
-      let data5 = data3.overflow;
-      if (!(data5 === "drop-oldest" || data5 === "drop-newest" || data5 === "reject")) {
+      let data5 = data4.capacity;
+      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
         const err9 = {
-          instancePath: instancePath + "/outbox/overflow",
-          schemaPath: "#/$defs/outbox/properties/overflow/enum",
-          keyword: "enum",
-          params: { allowedValues: schema14.properties.overflow.enum },
-          message: "must be equal to one of the allowed values",
-          schema: schema14.properties.overflow.enum,
-          parentSchema: schema14.properties.overflow,
+          instancePath: instancePath + "/outbox/capacity",
+          schemaPath: "#/$defs/outbox/properties/capacity/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+          schema: schema14.properties.capacity.type,
+          parentSchema: schema14.properties.capacity,
           data: data5,
         };
         if (vErrors === null) {
@@ -2236,8 +2253,47 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
+      if (typeof data5 == "number" && isFinite(data5)) {
+        if (data5 < 1 || isNaN(data5)) {
+          const err10 = {
+            instancePath: instancePath + "/outbox/capacity",
+            schemaPath: "#/$defs/outbox/properties/capacity/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+            schema: 1,
+            parentSchema: schema14.properties.capacity,
+            data: data5,
+          };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      }
+      let data6 = data4.overflow;
+      if (!(data6 === "drop-oldest" || data6 === "drop-newest" || data6 === "reject")) {
+        const err11 = {
+          instancePath: instancePath + "/outbox/overflow",
+          schemaPath: "#/$defs/outbox/properties/overflow/enum",
+          keyword: "enum",
+          params: { allowedValues: schema14.properties.overflow.enum },
+          message: "must be equal to one of the allowed values",
+          schema: schema14.properties.overflow.enum,
+          parentSchema: schema14.properties.overflow,
+          data: data6,
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
     } else {
-      const err10 = {
+      const err12 = {
         instancePath: instancePath + "/outbox",
         schemaPath: "#/$defs/outbox/type",
         keyword: "type",
@@ -2245,18 +2301,18 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         message: "must be object",
         schema: schema14.type,
         parentSchema: schema14,
-        data: data3,
+        data: data4,
       };
       if (vErrors === null) {
-        vErrors = [err10];
+        vErrors = [err12];
       } else {
-        vErrors.push(err10);
+        vErrors.push(err12);
       }
       errors++;
     }
-    let data6 = data.maxPayloadBytes;
-    if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
-      const err11 = {
+    let data7 = data.maxPayloadBytes;
+    if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
+      const err13 = {
         instancePath: instancePath + "/maxPayloadBytes",
         schemaPath: "#/properties/maxPayloadBytes/type",
         keyword: "type",
@@ -2264,18 +2320,18 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         message: "must be integer",
         schema: schema12.properties.maxPayloadBytes.type,
         parentSchema: schema12.properties.maxPayloadBytes,
-        data: data6,
+        data: data7,
       };
       if (vErrors === null) {
-        vErrors = [err11];
+        vErrors = [err13];
       } else {
-        vErrors.push(err11);
+        vErrors.push(err13);
       }
       errors++;
     }
-    if (typeof data6 == "number" && isFinite(data6)) {
-      if (data6 < 1 || isNaN(data6)) {
-        const err12 = {
+    if (typeof data7 == "number" && isFinite(data7)) {
+      if (data7 < 1 || isNaN(data7)) {
+        const err14 = {
           instancePath: instancePath + "/maxPayloadBytes",
           schemaPath: "#/properties/maxPayloadBytes/minimum",
           keyword: "minimum",
@@ -2283,18 +2339,18 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           message: "must be >= 1",
           schema: 1,
           parentSchema: schema12.properties.maxPayloadBytes,
-          data: data6,
+          data: data7,
         };
         if (vErrors === null) {
-          vErrors = [err12];
+          vErrors = [err14];
         } else {
-          vErrors.push(err12);
+          vErrors.push(err14);
         }
         errors++;
       }
     }
   } else {
-    const err13 = {
+    const err15 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -2305,9 +2361,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       data,
     };
     if (vErrors === null) {
-      vErrors = [err13];
+      vErrors = [err15];
     } else {
-      vErrors.push(err13);
+      vErrors.push(err15);
     }
     errors++;
   }

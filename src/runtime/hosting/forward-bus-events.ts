@@ -33,7 +33,8 @@ export interface BusEventForwarding {
 /**
  * Subscribes `bus` to each pattern of `mappers` and sends each mapped message to `target` as an
  * event. Machine kinds get this from their `events` field; a start-form kind that runs its own
- * xstate actor calls it with `ctx.bus`, so the subscriptions also close when the kind stops.
+ * xstate actor calls it with `ctx.bus`, so its subscriptions belong to the actor's slot: a
+ * restarted actor that forwards the same patterns takes them over with what arrived meanwhile.
  *
  * A mapper that throws makes the delivery fail as any handler failure does (counted by the Bus,
  * redelivered or dead-lettered by transports that acknowledge). Resolves once every subscription

@@ -31,6 +31,15 @@ interface HostedContext {
 
 const STOP_REASON = Object.freeze(new Error("the actor is stopping: abandon pending work"));
 
+/**
+ * Why an incarnation's `ctx.signal` was aborted: its failure, or undefined while it runs and when
+ * it was asked to stop (or its machine finished).
+ */
+export function failureOf(signal: AbortSignal): Error | undefined {
+  if (!signal.aborted || signal.reason === STOP_REASON) return undefined;
+  return toError(signal.reason);
+}
+
 export type HostedActorEvent = { type: "STOP" } | { type: "FAIL"; error: unknown } | { type: "EXIT" };
 
 /** What `start` produced: how to release it, and for the machine form the running machine. */

@@ -22,7 +22,8 @@ export interface HostedActorOptions {
 /**
  * One incarnation of an actor kind, run by the hosted lifecycle machine. A restart makes a new
  * HostedActor: its signal, its fail function and everything its start acquired are its own, so
- * nothing survives into the next incarnation.
+ * nothing survives into the next incarnation — except its bus subscriptions, which the runtime
+ * keeps in the child's slot (see SlotBus).
  */
 export class HostedActor implements ChildInstance {
   private readonly actor: Actor<typeof hostedActorMachine>;

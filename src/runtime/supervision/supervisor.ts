@@ -21,6 +21,12 @@ export interface SupervisionEnvironment {
   kinds: ReadonlyMap<string, AnyActorDefinition>;
   makeContext(input: { spec: WorkerChildSpec; path: string; signal: AbortSignal; fail: (error: unknown) => void }): ActorContext;
   onLifecycle(event: LifecycleEvent): void;
+  /**
+   * A worker at `path` left its supervisor for good — removed (stopChild, a temporary or transient
+   * exit not restarted) or stopped with its supervisor (a stop or an escalation) — so what
+   * outlives its incarnations (its bus slot) can go. Restarts do not call it.
+   */
+  onChildRemoved?(path: string): void;
   log: Logger;
   /** Monotonic milliseconds (restart windows, backoff reset). */
   now(): number;
@@ -149,7 +155,10 @@ export class Supervisor implements ChildInstance, SupervisorWork {
 
   async stopChildren(): Promise<void> {
     this.refuseQueued();
-    for (const record of this.children.inStopOrder()) await this.stopRecord(record);
+    for (const record of this.children.inStopOrder()) {
+      await this.stopRecord(record);
+      this.released(record);
+    }
   }
 
   report(state: LifecycleState, error?: Error): void {
@@ -215,7 +224,7 @@ export class Supervisor implements ChildInstance, SupervisorWork {
     });
     if (decision.action === "keep") return [];
     if (decision.action === "remove") {
-      this.children.remove(record.spec.id);
+      this.removeChild(record.spec.id);
       return [];
     }
     if (decision.action === "escalate") throw escalationError(this.path, decision);
@@ -226,7 +235,7 @@ export class Supervisor implements ChildInstance, SupervisorWork {
       const sibling = this.children.get(id);
       if (sibling !== undefined) await this.stopRecord(sibling);
     }
-    for (const id of decision.remove) this.children.remove(id);
+    for (const id of decision.remove) this.removeChild(id);
     const restart: ChildRecord[] = [];
     for (const id of decision.start) {
       const child = this.children.get(id);
@@ -326,7 +335,7 @@ export class Supervisor implements ChildInstance, SupervisorWork {
       const record = this.children.add(spec, this.newBackoff());
       const failure = await this.startRecord(record);
       if (failure !== undefined) {
-        this.children.remove(spec.id);
+        this.removeChild(spec.id);
         throw failure;
       }
       operation.resolve();
@@ -346,7 +355,7 @@ export class Supervisor implements ChildInstance, SupervisorWork {
       return;
     }
     await this.stopRecord(record);
-    this.children.remove(operation.id);
+    this.removeChild(operation.id);
     operation.resolve();
   }
 
@@ -368,6 +377,19 @@ export class Supervisor implements ChildInstance, SupervisorWork {
       const what = operation.type === "startChild" ? `startChild("${operation.spec.id}")` : `stopChild("${operation.id}")`;
       operation.reject(new PlexusError("SUPERVISOR_STOPPED", `supervisor ${this.path} stopped before handling ${what}`));
     }
+  }
+
+  private removeChild(id: string): void {
+    const record = this.children.get(id);
+    this.children.remove(id);
+    if (record !== undefined) this.released(record);
+  }
+
+  /** Tells the environment a worker is gone for good; nested supervisors report their own workers. */
+  private released(record: ChildRecord): void {
+    if (isSupervisorSpec(record.spec)) return;
+    const path = `${this.path}/${record.spec.id}`;
+    this.guarded(() => this.env.onChildRemoved?.(path));
   }
 
   private newBackoff(): RestartBackoff {

@@ -14,6 +14,8 @@ export interface SupervisionTreeOptions {
   /** Builds the ActorContext for a worker; the tree supplies signal and fail. */
   makeContext(input: { spec: WorkerChildSpec; path: string; signal: AbortSignal; fail: (e: unknown) => void }): ActorContext;
   onLifecycle(event: LifecycleEvent): void;
+  /** A worker at `path` left its supervisor for good (see SupervisionEnvironment.onChildRemoved). */
+  onChildRemoved?(path: string): void;
   log: Logger;
   /** Monotonic clock in ms; default `performance.now`. For tests. */
   now?: () => number;
@@ -55,6 +57,7 @@ export function createSupervisionTree(options: SupervisionTreeOptions): Supervis
       kinds: options.kinds,
       makeContext: options.makeContext,
       onLifecycle: options.onLifecycle,
+      ...(options.onChildRemoved ? { onChildRemoved: options.onChildRemoved } : {}),
       log: options.log,
       now: options.now ?? (() => performance.now()),
       random: options.random ?? Math.random,

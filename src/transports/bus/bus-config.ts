@@ -32,6 +32,13 @@ export const BUS_SCHEMA_DEFS = {
     properties: {
       capacity: { type: "integer", minimum: 1, default: 10000 },
       overflow: { enum: ["block", "drop-oldest", "drop-newest", "reject"], default: "drop-oldest" },
+      crashRetries: {
+        type: "integer",
+        minimum: 0,
+        default: 2,
+        description:
+          "Actors only: times the message being handled when its actor failed is handed to the restarted actor before it is dead-lettered (reason crashed).",
+      },
     },
   },
   outbox: {
@@ -76,6 +83,14 @@ export interface MailboxConfig {
    * @defaultValue `"drop-oldest"`
    */
   overflow?: "block" | "drop-oldest" | "drop-newest" | "reject";
+  /**
+   * Actors only. A message whose handler was running when its actor failed is handed to the
+   * restarted actor again, at most this many times; then it is dead-lettered with reason
+   * `crashed` and the failure, and the next messages go on. Keep it below the supervisor's
+   * `intensity`, or one poison message escalates.
+   * @defaultValue `2`
+   */
+  crashRetries?: number;
 }
 
 /** Publishes buffered while a network transport is unreachable, replayed in order. */
@@ -118,9 +133,16 @@ export interface ResolvedContractsConfig {
   mode: ContractMode;
 }
 
+/**
+ * The default of `bus.mailbox.crashRetries`, taken from the schema, for bounds built in code
+ * without it (the Bus itself does not use it; an actor's slot does).
+ */
+export const DEFAULT_CRASH_RETRIES: number = BUS_SCHEMA_DEFS.mailbox.properties.crashRetries.default;
+
 /** The `bus` section with its defaults filled in. */
 export interface ResolvedBusConfig {
-  mailbox: Required<MailboxConfig>;
+  /** `crashRetries` is always there in a loaded config; bounds written in code may leave it out. */
+  mailbox: Required<Omit<MailboxConfig, "crashRetries">> & Pick<MailboxConfig, "crashRetries">;
   outbox: Required<OutboxConfig>;
   maxPayloadBytes: number;
 }

@@ -10,6 +10,12 @@ export interface MailboxOptions {
   capacity?: number;
   /** Default `drop-oldest`; `block` back-pressures the publisher; `reject` fails the publish. */
   overflow?: OverflowPolicy;
+  /**
+   * Subscriptions of actors only: how often the message being handled when the actor failed is
+   * handed to its next incarnation before it is dead-lettered (reason `crashed`). Default
+   * `bus.mailbox.crashRetries` (2).
+   */
+  crashRetries?: number;
 }
 
 /** Options of `bus.publish`. */

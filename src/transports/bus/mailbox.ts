@@ -36,7 +36,11 @@ export interface MailboxSettings {
 export interface MailboxHooks {
   /** Runs the handler. A thenable result means "still running"; a throw or rejection is a failure. */
   run(envelope: Envelope): unknown;
-  onHandlerError(envelope: Envelope, error: unknown): void;
+  /**
+   * A handler threw or rejected. Returning true means the failure was dealt with for good (the
+   * message was dead-lettered): in ack mode the message is then acknowledged, not redelivered.
+   */
+  onHandlerError(envelope: Envelope, error: unknown): boolean | void;
   onDrop(envelope: Envelope, reason: DropReason): void;
 }
 
@@ -256,10 +260,12 @@ export class Mailbox {
   }
 
   private fail(envelope: Envelope, waiter: Waiter | undefined, error: unknown): void {
+    let settled = false;
     try {
-      this.hooks.onHandlerError(envelope, error);
+      settled = this.hooks.onHandlerError(envelope, error) === true;
     } finally {
-      waiter?.reject(error);
+      if (settled) waiter?.resolve();
+      else waiter?.reject(error);
     }
   }
 

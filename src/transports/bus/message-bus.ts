@@ -354,30 +354,51 @@ export class MessageBus implements Bus {
     this.throttled.warn(`reply:${replyTo}`, { replyTo, err: toError(error) }, "could not publish a reply");
   }
 
-  private handlerFailed(live: LiveSubscription, envelope: Envelope, thrown: unknown): void {
-    this.handlerErrors++;
+  /** Returns true when the failure is final (dead-lettered here), so an ack transport acknowledges it. */
+  private handlerFailed(live: LiveSubscription, envelope: Envelope, thrown: unknown): boolean {
     const error = toError(thrown);
+    const code = (error as { code?: unknown }).code;
+    // A handler that stands for an actor's slot says so when the slot closed before any
+    // incarnation took the message: that is a closed mailbox, not a failing handler.
+    if (code === "SUBSCRIPTION_CLOSED") {
+      this.dropped(live, envelope, "closed");
+      return false;
+    }
+    this.handlerErrors++;
+    // A message that crashed its actor on every retry must not come back from the transport.
+    const crashed = code === "MESSAGE_CRASHED";
     this.throttled.error(
       `handler:${live.label}`,
       { err: error, topic: envelope.topic, subscription: live.label },
-      "subscription handler failed",
+      crashed ? "a message failed its actor on every retry; dead-lettered" : "subscription handler failed",
     );
     // Ack transports redeliver a failed message and dead-letter it after their delivery limit.
-    if (!this.acknowledged) this.deadLetters.fromEnvelope(envelope, "handler-error", error.message, live.label);
+    if (crashed || !this.acknowledged)
+      this.deadLetters.fromEnvelope(envelope, crashed ? "crashed" : "handler-error", error.message, live.label);
     const replyTo = envelope.headers?.[REPLY_TO_HEADER];
     if (replyTo !== undefined) this.reply(envelope, replyTo, null, error.message);
+    return crashed;
   }
 
   private dropped(live: LiveSubscription, envelope: Envelope, reason: DropReason): void {
+    // On an ack transport a refused or closed delivery stays pending in the transport and comes
+    // back (redelivered, or read first by the subscriber's next consumer): it is not a drop.
+    if (this.acknowledged && (reason === "reject" || reason === "block-overflow" || reason === "closed")) {
+      if (reason !== "closed") {
+        this.throttled.warn(
+          `defer:${live.label}:${reason}`,
+          { subscription: live.label, topic: envelope.topic, reason, capacity: live.mailbox.capacity },
+          "mailbox full: the message stays pending in the transport and is delivered again later",
+        );
+      }
+      return;
+    }
     this.drops[reason] = (this.drops[reason] ?? 0) + 1;
     this.throttled.warn(
       `drop:${live.label}:${reason}`,
       { subscription: live.label, topic: envelope.topic, reason },
       "mailbox dropped a message",
     );
-    // Refused messages on ack transports stay pending and come back; dead-lettering them would duplicate.
-    const redelivered = this.acknowledged && (reason === "reject" || reason === "block-overflow" || reason === "closed");
-    if (redelivered) return;
     const detail =
       reason === "closed"
         ? `subscription ${live.label} closed before the message was handled`

@@ -51,7 +51,7 @@ describe("loadConfig: valid configs", () => {
       stableMs: 30_000,
     });
     expect(config.bus).toEqual({
-      mailbox: { capacity: 10_000, overflow: "drop-oldest" },
+      mailbox: { capacity: 10_000, overflow: "drop-oldest", crashRetries: 2 },
       outbox: { capacity: 100_000, overflow: "drop-oldest" },
       maxPayloadBytes: 4 * 1_048_576,
     });

@@ -98,6 +98,9 @@ async function startRuntime(kind: ReturnType<typeof orderKind>, stateDir: string
     config: {
       runtime: { name: "machines", ops: { enabled: false }, stateDir },
       supervisor: { strategy: "one_for_one", intensity: 10, period: "10s", backoff: { min: 0, max: 0, jitter: 0 } },
+      // Every incarnation obeys CRASH: not handing the command to the restarted machine again
+      // makes one command one restart.
+      bus: { mailbox: { crashRetries: 0 } },
       children: [{ id: "orders-a", kind: "orders", options: { label: "north" } }],
     },
   });

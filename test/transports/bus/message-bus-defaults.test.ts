@@ -18,11 +18,11 @@ afterEach(async () => {
 describe("resolveBusConfig", () => {
   it("is every schema default when given nothing", () => {
     expect(resolveBusConfig()).toEqual({
-      mailbox: { capacity: 10_000, overflow: "drop-oldest" },
+      mailbox: { capacity: 10_000, overflow: "drop-oldest", crashRetries: 2 },
       outbox: { capacity: 100_000, overflow: "drop-oldest" },
       maxPayloadBytes: 4_194_304,
     });
-    expect(resolveBusConfig({ mailbox: { capacity: 5 } }).mailbox).toEqual({ capacity: 5, overflow: "drop-oldest" });
+    expect(resolveBusConfig({ mailbox: { capacity: 5 } }).mailbox).toEqual({ capacity: 5, overflow: "drop-oldest", crashRetries: 2 });
   });
 });
 
