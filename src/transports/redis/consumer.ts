@@ -7,6 +7,7 @@ import type { DeadLetterWriter } from "./dead-letter-writer.js";
 import { DedupeWindow } from "./dedupe-window.js";
 import { emptyGroupCounters, type GroupCounters } from "./group-counters.js";
 import { Reclaimer } from "./reclaimer.js";
+import { leaveGroup } from "./group-membership.js";
 import { isBusyGroupError, isNoGroupError, parseGroupInfo, parseReadReply, type GroupInfo } from "./replies.js";
 import { StreamDiscovery } from "./stream-discovery.js";
 import type { RedisStreamLayout } from "./stream-layout.js";
@@ -22,6 +23,8 @@ export interface ConsumerSettings {
   batch: number;
   blockMs: number;
   claimIdleMs: number;
+  /** Other consumers of the group with nothing pending, idle this long, are removed (0: never). */
+  pruneIdleMs: number;
   maxDeliveries: number;
   dedupeWindow: number;
   reclaimIntervalMs: number;
@@ -55,6 +58,13 @@ const SCAN_EVERY_ROUNDS = 10;
  * appear. Group creation: at subscribe, from `$` (the subscription sees what is published after it
  * is live, like any pub/sub; an existing group resumes where it left off); when a stream appears
  * later or vanished (NOGROUP), from `0`, since every entry in it is newer than the subscription.
+ *
+ * The consumer name is stable for its subscriber in this process (see `consumerName`), so a
+ * subscription opened again — a restarted actor's, a child started again — first reads the
+ * entries its name still has pending (XREADGROUP from id 0) before new ones: they are handled at
+ * once instead of waiting `claimIdleMs` for a reclaim. On close the consumer leaves its group
+ * (XGROUP DELCONSUMER) if nothing is pending for it; entries still pending keep it, so that they
+ * are reclaimed by the group's other members, never lost.
  */
 export class RedisGroupConsumer implements TransportSubscription {
   readonly settings: ConsumerSettings;
@@ -94,6 +104,7 @@ export class RedisGroupConsumer implements TransportSubscription {
       group: settings.group,
       consumer: settings.consumer,
       claimIdleMs: settings.claimIdleMs,
+      pruneIdleMs: settings.pruneIdleMs,
       maxDeliveries: settings.maxDeliveries,
       batch: settings.batch,
       processor: this.processor,
@@ -165,6 +176,61 @@ export class RedisGroupConsumer implements TransportSubscription {
     const grace = new Promise<void>((resolve) => setTimeout(resolve, this.settings.closeGraceMs).unref());
     await Promise.race([Promise.all([this.loop, this.reclaimer.idle(), this.processor.drain()]), grace]);
     this.reader?.disconnect();
+    await this.leaveGroup();
+  }
+
+  /** Removes this consumer from its group on each stream, unless entries are still pending for it. */
+  private async leaveGroup(): Promise<void> {
+    const { group, consumer } = this.settings;
+    for (const stream of this.streams) {
+      try {
+        if ((await leaveGroup(this.services.commands, stream, group, consumer)) === "kept") {
+          this.services.log.info(
+            { stream, group, consumer },
+            "redis consumer stays in its group with entries pending: the group's other members reclaim them after claimIdleMs, or this subscriber reads them first when it subscribes again",
+          );
+        }
+      } catch (error) {
+        // Redis away: the consumer stays; a live member of the group removes it once it holds nothing.
+        this.services.log.debug({ stream, group, consumer, err: toError(error).message }, "redis consumer could not leave its group");
+      }
+    }
+  }
+
+  /**
+   * Entries read under this consumer's name and never acked — by a subscription of the same
+   * subscriber that closed before handling them — come first: read back from its own pending list
+   * (XREADGROUP from id 0, page by page) and delivered, poison ones parked.
+   */
+  private async readOwnPending(): Promise<void> {
+    const { group, consumer, batch } = this.settings;
+    for (const stream of [...this.streams]) {
+      let after = "0";
+      while (!this.stopped) {
+        let entries;
+        try {
+          const reply = await (this.reader as Redis).call("XREADGROUP", [
+            "GROUP",
+            group,
+            consumer,
+            "COUNT",
+            batch,
+            "STREAMS",
+            stream,
+            after,
+          ]);
+          entries = parseReadReply(reply).flatMap(([, read]) => read);
+        } catch (error) {
+          // Left for the reclaimer, which takes them once idle for claimIdleMs.
+          this.services.log.debug({ stream, group, consumer, err: toError(error).message }, "redis read of own pending entries failed");
+          break;
+        }
+        const last = entries[entries.length - 1];
+        if (last === undefined) break;
+        await this.reclaimer.redeliver(stream, entries);
+        after = last[0];
+      }
+    }
   }
 
   private async readLoop(): Promise<void> {
@@ -174,6 +240,7 @@ export class RedisGroupConsumer implements TransportSubscription {
     // Read-ahead: the next XREADGROUP goes out as soon as a batch arrives, so fetching batch N+1
     // overlaps delivering batch N. A consumer holds at most two batches; order is unchanged.
     let ahead: Promise<ReadOutcome> | undefined;
+    await this.readOwnPending();
     while (!this.stopped) {
       const streams = this.streams;
       if (streams.length === 0 && ahead === undefined) {

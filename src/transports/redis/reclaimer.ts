@@ -5,6 +5,7 @@ import type { BatchProcessor } from "./batch-processor.js";
 import { decodeEntry, entryFields, entryTopic } from "./codec.js";
 import type { DeadLetter, DeadLetterWriter } from "./dead-letter-writer.js";
 import type { GroupCounters } from "./group-counters.js";
+import { pruneIdleConsumers } from "./group-membership.js";
 import { isNoGroupError, parseAutoClaimReply, parsePendingCounts, type RawEntry } from "./replies.js";
 
 /** XAUTOCLAIM pages scanned per stream per round, so one round stays short with a huge PEL. */
@@ -16,6 +17,8 @@ export interface ReclaimerOptions {
   group: string;
   consumer: string;
   claimIdleMs: number;
+  /** Consumers of the group with nothing pending, idle this long, are removed (0: never). */
+  pruneIdleMs: number;
   maxDeliveries: number;
   batch: number;
   processor: BatchProcessor;
@@ -34,6 +37,10 @@ export interface ReclaimerOptions {
  * again through the subscription's BatchProcessor. Redis counts deliveries per entry; once an
  * entry has been delivered `maxDeliveries` times without an ack it is poison, and it is parked in
  * the dead-letter stream (and acked) instead of being delivered once more.
+ *
+ * Each pass also removes the group's consumers that hold nothing and have been idle
+ * `pruneIdleMs` — what dead processes leave behind once their entries were taken over — so that
+ * consumers do not pile up in the group.
  *
  * Runs on the shared command connection: XAUTOCLAIM does not block, so it must not queue behind
  * the subscription's blocking read.
@@ -65,6 +72,7 @@ export class Reclaimer {
     for (const stream of this.options.streams()) {
       try {
         await this.reclaimStream(stream);
+        if (this.options.pruneIdleMs > 0) await this.prune(stream);
       } catch (error) {
         if (isNoGroupError(error)) {
           await this.options.onNoGroup(stream);
@@ -89,7 +97,17 @@ export class Reclaimer {
     }
   }
 
-  private async redeliver(stream: string, claimed: RawEntry[]): Promise<void> {
+  private async prune(stream: string): Promise<void> {
+    const { commands, group, consumer, pruneIdleMs, log } = this.options;
+    const removed = await pruneIdleConsumers(commands, stream, group, consumer, pruneIdleMs);
+    if (removed > 0) log.debug({ stream, group, removed }, "removed consumers of the group that held nothing and were idle");
+  }
+
+  /**
+   * Delivers entries this consumer holds pending (claimed, or read back from its own pending
+   * list), parking those already delivered more than `maxDeliveries` times instead.
+   */
+  async redeliver(stream: string, claimed: RawEntry[]): Promise<void> {
     const { commands, group, consumer, maxDeliveries, processor } = this.options;
     const first = claimed[0]?.[0] as string;
     const last = claimed[claimed.length - 1]?.[0] as string;

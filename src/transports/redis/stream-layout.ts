@@ -66,14 +66,18 @@ function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
-let consumerCounter = 0;
-
 /**
- * A consumer name unique to this subscription in this process: `<subscriber>-<host>-<pid>-<n>`.
- * Host and pid make `XINFO CONSUMERS` readable (which machine holds pending entries); `n` keeps two
- * subscriptions of one subscriber apart so one's pending entries never look like the other's.
+ * The consumer name of a subscription: `<subscriber>-<host>-<pid>`, with `-<n>` (from 2) added while
+ * `taken` says a live subscription of this process already uses the name in the same group. Host
+ * and pid keep processes apart (a consumer reads its own pending entries first, and those must
+ * never be another process's) and make `XINFO CONSUMERS` readable; otherwise the name is stable,
+ * so a subscriber whose subscription is opened again finds the entries it left pending.
  */
-export function consumerName(subscriber: string, host: string = hostname()): string {
-  consumerCounter++;
-  return `${subscriber}-${host}-${process.pid}-${consumerCounter}`;
+export function consumerName(subscriber: string, host: string = hostname(), taken: (name: string) => boolean = () => false): string {
+  const base = `${subscriber}-${host}-${process.pid}`;
+  if (!taken(base)) return base;
+  for (let n = 2; ; n++) {
+    const name = `${base}-${n}`;
+    if (!taken(name)) return name;
+  }
 }

@@ -36,6 +36,12 @@ export interface RedisTransportTuning extends RedisConnectionOptions {
   closeGraceMs: number;
   /** Host name used in consumer names. Default os.hostname(). */
   hostname: string;
+  /**
+   * Consumers of a group with nothing pending and idle this long (left by processes that died)
+   * are removed by the group's live members; 0 never removes them. Default: claimIdleMs, at
+   * least 60,000.
+   */
+  consumerPruneIdleMs: number;
 }
 
 export interface RedisTransportContext {
@@ -99,6 +105,7 @@ export class RedisTransport implements Transport {
       discoveryIntervalMs: 1_000,
       closeGraceMs: 5_000,
       hostname: hostname(),
+      consumerPruneIdleMs: Math.max(60_000, config.claimIdleMs),
       ...context.tuning,
     };
     this.trimGuard = new TrimGuard(config.maxLen, this.log);
@@ -181,14 +188,16 @@ export class RedisTransport implements Transport {
     validatePattern(spec.pattern);
     const commands = this.requireConnected(this.commands, "subscribe");
     const group = this.resolveGroup(spec);
+    const taken = new Set([...this.consumers].filter((c) => c.settings.group === group).map((c) => c.settings.consumer));
     const consumer = new RedisGroupConsumer(
       {
         pattern: spec.pattern,
         group,
-        consumer: consumerName(spec.subscriber, this.tuning.hostname),
+        consumer: consumerName(spec.subscriber, this.tuning.hostname, (name) => taken.has(name)),
         batch: this.config.batch,
         blockMs: this.config.blockMs,
         claimIdleMs: this.config.claimIdleMs,
+        pruneIdleMs: this.tuning.consumerPruneIdleMs,
         maxDeliveries: this.config.maxDeliveries,
         dedupeWindow: this.config.dedupeWindow,
         reclaimIntervalMs: this.tuning.reclaimIntervalMs ?? 1_000,

@@ -123,11 +123,12 @@ describe("RedisStreamLayout", () => {
     expect(perTopic.scanPattern("metrics.")).toBe("app\\[1\\]:t:metrics.*");
   });
 
-  it("gives every subscription a distinct consumer name with host and pid", () => {
+  it("gives a subscriber one stable consumer name per process, and a second live subscription in the group its own", () => {
     const a = consumerName("actor", "host1");
-    const b = consumerName("actor", "host1");
-    expect(a).toMatch(new RegExp(`^actor-host1-${process.pid}-\\d+$`));
-    expect(a).not.toBe(b);
+    expect(a).toBe(`actor-host1-${process.pid}`);
+    expect(consumerName("actor", "host1")).toBe(a);
+    const live = new Set([a, `${a}-2`]);
+    expect(consumerName("actor", "host1", (name) => live.has(name))).toBe(`${a}-3`);
   });
 });
 
