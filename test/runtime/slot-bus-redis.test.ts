@@ -107,8 +107,15 @@ describe.skipIf(!hasRedis)("restarts lose nothing on redis: one consumer per chi
     const prefix = newPrefix("stopped");
     const { rt, seen, log } = await startWatcher(prefix);
     await rt.bus.publish("watcher.crash", {});
+    await waitFor(() => rt.tree().children?.[0]?.restarts === 1 && rt.tree().children?.[0]?.state === "running", "the restart");
     await rt.bus.publish("watch.me", { n: 1 });
     await waitFor(() => seen.includes(1), "the message after the restart");
+    // Every entry of both groups is handled and acked: leaving the groups loses nothing.
+    await waitFor(() => {
+      const groups = rt.bus.stats().transport;
+      if (groups.kind !== "redis") return false;
+      return groups.details.groups.watcher?.acked === 2 && groups.details.groups["watcher:watcher.crash"]?.acked === 2;
+    }, "both groups' acks");
     await rt.stopChild("root", "watcher");
     expect(await consumersOf(`${prefix}:events`, "watcher")).toEqual([]);
     expect(await consumersOf(`${prefix}:events`, "watcher:watcher.crash")).toEqual([]);
