@@ -7,6 +7,8 @@ import { MemoryTransport } from "../../../src/transports/memory/transport.js";
 import type { Transport } from "../../../src/transports/transport.js";
 import { waitFor } from "../../helpers/wait.js";
 import { FakeNetworkTransport } from "../fake-transport.js";
+import { RecordingLogger } from "../../runtime/recording-logger.js";
+import { PlexusError } from "../../../src/common/errors.js";
 
 const defaults: ResolvedBusConfig = {
   mailbox: { capacity: 1000, overflow: "drop-oldest" },
@@ -203,6 +205,47 @@ describe("ack transports", () => {
     await expect(bad).rejects.toThrow("cannot");
     expect(bus.stats().handlerErrors).toBe(1);
     // Redelivery is the transport's job: no dead letter from the bus for an ack transport.
+    expect(transport.sent.filter((e) => e.topic.startsWith("_dead."))).toEqual([]);
+  });
+});
+
+describe("on a transport that keeps unacknowledged messages", () => {
+  it("dead-letters and acknowledges a message that failed its actor on every retry, instead of having it redelivered", async () => {
+    const transport = new FakeNetworkTransport(true);
+    const bus = await newBus(transport);
+    await bus.subscribe("jobs.run", () => {
+      throw new PlexusError("MESSAGE_CRASHED", "jobs.run@worker: the message was in its handler each time the actor failed");
+    });
+    const [delivery] = transport.inject({ id: "p1", topic: "jobs.run", ts: 0, source: "x", payload: {} });
+    await expect(delivery).resolves.toBeUndefined();
+    await waitFor(() => transport.sent.some((e) => e.topic === "_dead.jobs.run"), "the dead letter");
+    const dead = transport.sent.find((e) => e.topic === "_dead.jobs.run");
+    expect(dead?.headers).toMatchObject({ reason: "crashed", originalId: "p1" });
+    expect(dead?.headers?.error).toMatch(/each time the actor failed/);
+  });
+
+  it("does not count or log as a drop what a closed or full mailbox hands back to it", async () => {
+    const transport = new FakeNetworkTransport(true);
+    const log = new RecordingLogger();
+    const bus = new MessageBus({ transport, source: "test", log, bounds: { ...defaults, mailbox: { capacity: 1, overflow: "reject" } } });
+    await bus.start();
+    buses.push(bus);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const subscription = await bus.subscribe("jobs.run", () => gate);
+    const inject = (id: string) => transport.inject({ id, topic: "jobs.run", ts: 0, source: "x", payload: {} })[0] as Promise<void>;
+    const running = inject("1");
+    await waitFor(() => bus.stats().mailboxDepths["jobs.run@test"] === 0 && bus.stats().delivered === 1, "the first in its handler");
+    const queued = inject("2");
+    const refused = inject("3");
+    await expect(refused).rejects.toMatchObject({ code: "MAILBOX_FULL" });
+    await subscription.unsubscribe();
+    await expect(queued).rejects.toMatchObject({ code: "SUBSCRIPTION_CLOSED" });
+    release();
+    await running;
+    expect(bus.stats().drops).toEqual({});
+    expect(log.lines.filter((line) => /dropped/.test(line.message))).toEqual([]);
+    expect(log.find("warn", /mailbox full: the message stays pending/)).toHaveLength(1);
     expect(transport.sent.filter((e) => e.topic.startsWith("_dead."))).toEqual([]);
   });
 });
