@@ -13,6 +13,8 @@ export interface RestartFigures {
   processed: number;
   /** Longest time from publish to handling among the processed orders, in ms. */
   maxWaitMs: number;
+  /** Orders handled more than 5 s after they were published (what waits for a redis reclaim). */
+  over5s: number;
   /** Incarnations of the subscriber that ran (1 + restarts). */
   incarnations: number;
   /** Dead letters published under `_dead.orders.>`. */
@@ -88,12 +90,18 @@ export async function ordersDuringRestart(options: OrdersDuringRestartOptions): 
     await waitFor(() => handledAt.size >= total, "every order handled", options.deadlineMs, 20).catch(() => undefined);
     await options.inspect?.(runtime);
     let maxWaitMs = 0;
-    for (const [n, at] of handledAt) maxWaitMs = Math.max(maxWaitMs, at - (publishedAt.get(n) ?? at));
+    let over5s = 0;
+    for (const [n, at] of handledAt) {
+      const wait = at - (publishedAt.get(n) ?? at);
+      maxWaitMs = Math.max(maxWaitMs, wait);
+      if (wait > 5_000) over5s++;
+    }
     const stats = runtime.bus.stats();
     return {
       published: total,
       processed: handledAt.size,
       maxWaitMs: Math.round(maxWaitMs),
+      over5s,
       incarnations,
       deadLettered: deadLetters.length,
       drops: stats.drops,
