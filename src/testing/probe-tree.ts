@@ -9,6 +9,8 @@ import { silentLogger } from "../common/logger.js";
 import { createSupervisionTree, type SupervisionTree } from "../runtime/supervision/tree.js";
 import { ActorProbe } from "./probe-actor.js";
 import { createTestContext } from "./test-context.js";
+import { ActorSlots } from "../runtime/actor-slots.js";
+import { DEFAULT_CRASH_RETRIES } from "../transports/bus/bus-config.js";
 import { createTestBus } from "./test-bus.js";
 import type { Bus } from "../transports/bus/bus.js";
 import type { Clock } from "../common/clock.js";
@@ -98,20 +100,31 @@ export function createProbeTree(options: ProbeTreeOptions): ProbeTree {
   const bus = options.bus ?? createTestBus();
   const clock = options.clock;
   const now = options.now ?? (clock ? () => clock.now() : undefined);
+  const log = options.log ?? silentLogger();
+  // As in the runtime, a worker's subscriptions belong to its slot and outlive its restarts.
+  const slots = new ActorSlots(bus, DEFAULT_CRASH_RETRIES, log);
   const tree = createSupervisionTree({
     root: resolvedRoot(options.root, kinds),
     kinds,
-    makeContext: ({ spec, path, signal, fail }) =>
-      createTestContext({ id: spec.id, path, options: spec.options, signal, fail, bus, ...(clock ? { clock } : {}) }),
+    makeContext: ({ spec, path, signal, fail }) => ({
+      ...createTestContext({ id: spec.id, path, options: spec.options, signal, fail, ...(clock ? { clock } : {}) }),
+      bus: slots.incarnation(path, spec.id, signal),
+    }),
     onLifecycle: (event) => {
+      if (event.state === "running") slots.running(event.path);
       events.push(event);
       options.onLifecycle?.(event);
     },
-    log: options.log ?? silentLogger(),
+    onChildRemoved: (path) => slots.remove(path),
+    log,
     ...(now ? { now } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
-  return { tree, probe, bus, events };
+  const stop = async (): Promise<void> => {
+    await tree.stop();
+    await slots.closeAll();
+  };
+  return { tree: { ...tree, stop, start: () => tree.start(), tree: () => tree.tree() }, probe, bus, events };
 }
 
 /** A config-shaped root goes through the same resolution as a runtime's config; a resolved spec is used as it is. */

@@ -63,4 +63,35 @@ describe("createProbeTree", () => {
     expect(build).toThrow(/supervisor\.period/);
     expect(build).toThrow(/children\[0\]\.options\.everyMs|t\.options\.everyMs|options\.everyMs/);
   });
+
+  it("keeps a restarting worker's subscriptions, as the runtime does: messages published while it restarts reach the next incarnation", async () => {
+    const handled: number[] = [];
+    const fails: Array<(error: unknown) => void> = [];
+    const worker = defineActor({
+      kind: "worker",
+      async start(ctx) {
+        fails.push(ctx.fail);
+        await ctx.bus.subscribe<{ n: number }>("jobs", (envelope) => void handled.push(envelope.payload.n));
+      },
+    });
+    const bus = createTestBus();
+    const { tree, events } = createProbeTree({
+      root: { id: "root", supervisor: { backoff: { min: "50ms", max: "50ms", jitter: 0 } }, children: [{ id: "w", kind: "worker" }] },
+      kinds: [worker],
+      bus,
+    });
+    await tree.start();
+    try {
+      fails[0]!(new Error("crashed on purpose"));
+      for (let n = 1; n <= 5; n++) await bus.publish("jobs", { n });
+      await waitFor(() => fails.length === 2 && handled.length === 5, {
+        message: () => `a second incarnation and 5 jobs (got ${handled.join(",")})`,
+      });
+      expect(handled).toEqual([1, 2, 3, 4, 5]);
+      expect(events.some((event) => event.path === "root/w" && event.state === "restarting")).toBe(true);
+    } finally {
+      await tree.stop();
+      await bus.close();
+    }
+  });
 });
