@@ -167,6 +167,27 @@ describe("ops server: auth and binding", () => {
     expect(bus.published).toHaveLength(1);
   });
 
+  it("with a token, a /subscribe stream needs it too: it carries the bus's messages", async () => {
+    const { target, bus } = makeTarget();
+    const server = await start(target, { host: "0.0.0.0", token: "s3cret" });
+    const local = `http://127.0.0.1:${server.address.port}`;
+    const denied = await fetch(`${local}/subscribe?pattern=a.%3E`);
+    expect(denied.status).toBe(401);
+    expect(((await denied.json()) as { error: string }).error).toContain("Bearer");
+    expect(bus.entries.size).toBe(0);
+    const controller = new AbortController();
+    let ready = false;
+    const streaming = new OpsClient(local, "s3cret").subscribe(
+      "a.>",
+      { signal: controller.signal, onReady: () => (ready = true) },
+      () => {},
+    );
+    await waitFor(() => ready, "the authorised subscription to be confirmed");
+    controller.abort();
+    expect(await streaming).toBe("aborted");
+    expect((await fetch(`${local}/health`)).status).toBe(200);
+  });
+
   it("reports a port in use as a non-retryable error naming the port, the holder and the fix", async () => {
     const { target } = makeTarget();
     const first = await start(target);
