@@ -32,6 +32,7 @@ export const PLEXUS_ERROR_CODES = {
   BUS_CLOSED: "publish, subscribe or request after the bus closed, or the bus closed before a reply arrived.",
   INVALID_TOPIC: "A topic to publish on is malformed (empty segment, wildcard, too long, …).",
   INVALID_PATTERN: "A subscription pattern is malformed (`>` not last, bad segment, …).",
+  RESERVED_TOPIC: "A publish named a topic reserved for the runtime (first segment starting with `_`: `_dead.*`, `_inbox.*`).",
   PAYLOAD_NOT_SERIALIZABLE: "A payload cannot be encoded as JSON (cycles, BigInt).",
   PAYLOAD_TOO_LARGE: "A payload is larger than bus.maxPayloadBytes.",
   CONTRACT_INVALID: "The contracts directory holds a schema that cannot be read or compiled.",

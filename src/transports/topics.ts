@@ -12,7 +12,10 @@ import { PlexusError } from "../common/errors.js";
  *   `_inbox.<id>` request replies) is reserved for the runtime. A wildcard in the first segment of
  *   a pattern (`>`, `*.x`) never matches a system topic, so a catch-all subscriber does not receive
  *   every reply and dead letter (the same rule NATS applies to `$` subjects). Subscribe to them by
- *   name: `_dead.>`, `_dead.orders.*`. Publishing to a system topic is allowed (the Bus does it).
+ *   name: `_dead.>`, `_dead.orders.*`. Only the runtime publishes on them: `bus.publish` (and so
+ *   `POST /publish` and `plexus pub`) refuses them with `RESERVED_TOPIC`, because a forged dead
+ *   letter or reply would be indistinguishable from the runtime's own. A request is answered by
+ *   returning the reply from the handler.
  */
 
 /** Longest accepted topic or pattern, in characters; keeps keys and frames bounded. */
@@ -49,6 +52,20 @@ export function validateTopic(topic: string): void {
   }
   if (TOPIC_RE.test(topic)) return;
   throw new PlexusError("INVALID_TOPIC", `Invalid topic "${topic}": ${explainTopicProblem(topic)}`, { retryable: false });
+}
+
+/**
+ * Throws PlexusError `RESERVED_TOPIC` for a system topic: callers of `bus.publish` may not
+ * publish on them (see the file comment). The Bus's own dead letters and replies do not go
+ * through this check.
+ */
+export function assertNotReserved(topic: string): void {
+  if (!isSystemTopic(topic)) return;
+  throw new PlexusError(
+    "RESERVED_TOPIC",
+    `Topic "${topic.length > 80 ? `${topic.slice(0, 80)}…` : topic}" is reserved for the runtime: topics whose first segment starts with "_" carry its dead letters (_dead.*) and request replies (_inbox.*). Publish on a topic of your own; to answer a bus.request, return the reply from the handler.`,
+    { retryable: false },
+  );
 }
 
 /** Throws PlexusError `INVALID_PATTERN` unless `pattern` is a valid subscription pattern. */

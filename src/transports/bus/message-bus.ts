@@ -17,7 +17,7 @@ import { checkPayloadSize } from "./payload-size.js";
 import { CORRELATION_HEADER, PendingRequests, REPLY_ERROR_HEADER, REPLY_TO_HEADER } from "./request-reply.js";
 import { ThrottledLog } from "../../common/throttled-log.js";
 import { DEFAULT_SOURCE } from "../default-source.js";
-import { isSystemTopic, validatePattern, validateTopic } from "../topics.js";
+import { assertNotReserved, isSystemTopic, validatePattern, validateTopic } from "../topics.js";
 import type { Delivery, Transport, TransportSubscription } from "../transport.js";
 
 /**
@@ -266,6 +266,7 @@ export class MessageBus implements Bus {
   private checkTopic(topic: string): void {
     if (this.knownTopics.has(topic)) return;
     validateTopic(topic);
+    assertNotReserved(topic);
     if (this.knownTopics.size >= KNOWN_TOPICS_MAX) this.knownTopics.clear();
     this.knownTopics.add(topic);
   }
