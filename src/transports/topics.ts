@@ -34,6 +34,20 @@ export function isSystemTopic(topic: string): boolean {
   return topic.charCodeAt(0) === 95; /* "_" */
 }
 
+/**
+ * Why `topic` is not a valid topic, or undefined when it is. For topics that arrive from other
+ * processes (a ZeroMQ frame, a Redis entry), where a bad one is dead-lettered rather than thrown.
+ * A topic holding U+FFFD is reported as not UTF-8: that is what decoding invalid bytes produces.
+ */
+export function topicProblem(topic: string): string | undefined {
+  if (topic.length > 0 && topic.length <= MAX_TOPIC_LENGTH && TOPIC_RE.test(topic)) return undefined;
+  if (topic.length === 0) return "the topic is empty";
+  const shown = JSON.stringify(topic.length > 80 ? `${topic.slice(0, 80)}…` : topic);
+  if (topic.length > MAX_TOPIC_LENGTH) return `topic ${shown} has ${topic.length} characters, over the limit of ${MAX_TOPIC_LENGTH}`;
+  if (topic.includes("\uFFFD")) return `topic ${shown} is not valid UTF-8`;
+  return `topic ${shown} is not a valid topic: ${explainTopicProblem(topic)}`;
+}
+
 /** Throws PlexusError `INVALID_TOPIC` unless `topic` is a publishable (wildcard-free) topic. */
 export function validateTopic(topic: string): void {
   if (typeof topic !== "string" || topic.length === 0) {

@@ -15,7 +15,7 @@ import type { DeadLetterWriter } from "./dead-letter-writer.js";
 import type { DedupeWindow } from "./dedupe-window.js";
 import type { GroupCounters } from "./group-counters.js";
 import type { RawEntry } from "./replies.js";
-import { patternMatches } from "../topics.js";
+import { patternMatches, topicProblem } from "../topics.js";
 import type { Delivery } from "../transport.js";
 
 /** Most recent handler errors remembered (for dead-letter reasons); older ones are forgotten. */
@@ -51,7 +51,8 @@ export class BatchProcessor {
   private readonly log: Logger;
   private readonly inFlight = new Set<string>();
   private readonly lastErrors = new Map<string, string>();
-  private readonly topicMatches = new Map<string, boolean>();
+  /** Per topic: delivered here (true), not this subscription's (false), or why it is refused. */
+  private readonly topicVerdicts = new Map<string, boolean | string>();
   /** The previous batch's XACK, awaited before the next one so at most one is outstanding. */
   private pendingAck: Promise<void> = Promise.resolve();
 
@@ -75,15 +76,20 @@ export class BatchProcessor {
     this.log = options.log;
   }
 
-  /** Whether `topic` matches this subscription's pattern, remembered per topic (bounded). */
-  private matches(topic: string): boolean {
-    let match = this.topicMatches.get(topic);
-    if (match === undefined) {
-      if (this.topicMatches.size >= TOPIC_CACHE_LIMIT) this.topicMatches.clear(); // only a cache
-      match = patternMatches(this.pattern, topic);
-      this.topicMatches.set(topic, match);
+  /**
+   * Whether an entry on `topic` is for this subscription (true), not for it (false), or for it but
+   * refused because the topic is not valid (the reason), remembered per topic (bounded). Other
+   * writers can put anything in the topic field; an invalid topic that matches would otherwise be
+   * delivered as if it were one.
+   */
+  private verdict(topic: string): boolean | string {
+    let verdict = this.topicVerdicts.get(topic);
+    if (verdict === undefined) {
+      if (this.topicVerdicts.size >= TOPIC_CACHE_LIMIT) this.topicVerdicts.clear(); // only a cache
+      verdict = patternMatches(this.pattern, topic) ? (topicProblem(topic) ?? true) : false;
+      this.topicVerdicts.set(topic, verdict);
     }
-    return match;
+    return verdict;
   }
 
   /** True while the entry is being handled by this subscription. */
@@ -124,9 +130,14 @@ export class BatchProcessor {
       const own = plexusEntry(flat);
       const fields = own === undefined ? entryFields(flat) : undefined;
       const topic = own?.topic ?? entryTopic(fields as Record<string, string>);
-      if (topic !== undefined && !this.matches(topic)) {
+      const verdict = topic === undefined ? true : this.verdict(topic);
+      if (verdict === false) {
         this.counters.filtered++;
         toAck.push(entryId);
+        continue;
+      }
+      if (verdict !== true) {
+        waits.push(this.parkUndecodable(stream, entryId, topic, verdict, fields ?? entryFields(flat)));
         continue;
       }
       const decoded: DecodedEntry =
@@ -145,6 +156,19 @@ export class BatchProcessor {
         continue;
       }
       const envelope = decoded.envelope;
+      if (topic === undefined) {
+        // An envelope field without a topic field: the envelope's own topic decides, as it would have.
+        const own = this.verdict(envelope.topic);
+        if (own === false) {
+          this.counters.filtered++;
+          toAck.push(entryId);
+          continue;
+        }
+        if (own !== true) {
+          waits.push(this.parkUndecodable(stream, entryId, envelope.topic, own, fields ?? entryFields(flat)));
+          continue;
+        }
+      }
       if (this.dedupe.has(envelope.id)) {
         this.counters.deduped++;
         toAck.push(entryId);

@@ -1,4 +1,5 @@
 import { isEnvelope, type Envelope } from "../envelope.js";
+import { topicMismatch } from "../topic-mismatch.js";
 
 /**
  * How envelopes are laid out in a Redis Stream entry, and how foreign entries (written by an
@@ -188,6 +189,9 @@ export function decodeEnvelopeField(entryId: string, topic: string | undefined, 
       reason: `field "${ENVELOPE_FIELD}" of entry ${entryId} is JSON but not an envelope (needs id, topic, ts, source, payload)`,
     };
   }
+  // Consumers filter on the entry's topic field: an envelope of another topic would reach the wrong subscribers.
+  if (topic !== undefined && parsed.topic !== topic)
+    return { kind: "undecodable", topic, reason: topicMismatch(parsed.topic, topic, "entry") };
   return { kind: "envelope", envelope: parsed, foreign: false };
 }
 

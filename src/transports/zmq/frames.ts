@@ -1,4 +1,5 @@
 import { createEnvelope, isEnvelope, type Envelope } from "../envelope.js";
+import { topicMismatch } from "../topic-mismatch.js";
 
 /**
  * Wire format of the zmq transport, identical to what plain pyzmq/libzmq clients of an XSUB/XPUB
@@ -77,7 +78,10 @@ export function decodeFrames(topic: string, frames: readonly Buffer[]): DecodedF
   } catch (error) {
     return { ok: false, topic, reason: `frame 1 is not JSON (${(error as Error).message}); publish [topic, json]`, raw: text };
   }
-  if (isEnvelope(value)) return { ok: true, envelope: value, foreign: false };
+  if (isEnvelope(value)) {
+    if (value.topic !== topic) return { ok: false, topic, reason: topicMismatch(value.topic, topic, "frame"), raw: text };
+    return { ok: true, envelope: value, foreign: false };
+  }
   return { ok: true, envelope: createEnvelope(topic, value, EXTERNAL_SOURCE), foreign: true };
 }
 
@@ -115,5 +119,7 @@ export function decodeBatch(topic: string, frames: readonly Buffer[]): DecodedBa
   if (!Array.isArray(value) || !value.every(isEnvelope)) {
     return { ok: false, topic, reason: "plexus batch message is not an array of envelopes", raw: text };
   }
+  const stray = value.find((envelope) => envelope.topic !== topic);
+  if (stray !== undefined) return { ok: false, topic, reason: topicMismatch(stray.topic, topic, "frame"), raw: text };
   return { ok: true, envelopes: value };
 }

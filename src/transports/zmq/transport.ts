@@ -4,6 +4,7 @@ import { PlexusError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import type { Envelope } from "../envelope.js";
 import { ThrottledLog } from "../../common/throttled-log.js";
+import { ReceivedTopics } from "../received-topics.js";
 import { literalPrefix } from "../topics.js";
 import type {
   Delivery,
@@ -74,6 +75,7 @@ export class ZmqTransport implements Transport {
   private table: ZmqSubscriptionTable | undefined;
   private events: TransportEvents | undefined;
   private readonly throttled: ThrottledLog;
+  private readonly topics = new ReceivedTopics();
   private closed = false;
   private readonly closing = new AbortController();
 
@@ -322,6 +324,12 @@ export class ZmqTransport implements Transport {
       if (targets.length === 0) {
         // Prefix subscriptions admit more than the patterns (`a.b` also admits `a.bc`).
         this.filtered++;
+        continue;
+      }
+      // Only messages someone would receive are checked: a foreign peer may send any bytes.
+      const invalid = this.topics.problem(topic);
+      if (invalid !== undefined) {
+        this.deadLetter(topic, invalid, frames.length === 2 ? (frames[1] as Buffer).toString("utf8") : frames.map(String));
         continue;
       }
       if (batched) {

@@ -65,6 +65,16 @@ describe("zmq frames", () => {
     expect(encodeEach(batch).every((m) => m.count === 1 && !isBatchTopic(m.frames[0] as string))).toBe(true);
   });
 
+  it("delivers an envelope only on its own topic: one carried under another frame topic is refused", () => {
+    const envelope = createEnvelope("y.other", { n: 1 }, "svc");
+    const single = decodeFrames("x.a", buffers("x.a", JSON.stringify(envelope)));
+    expect(single).toMatchObject({ ok: false, topic: "x.a" });
+    expect(!single.ok && single.reason).toMatch(/own topic "y\.other" differs from its frame topic "x\.a"/);
+    const batch = decodeBatch("x.a", buffers(BATCH_MARKER + "x.a", JSON.stringify([createEnvelope("x.a", 1, "svc"), envelope])));
+    expect(batch).toMatchObject({ ok: false, topic: "x.a" });
+    expect(!batch.ok && batch.reason).toMatch(/own topic "y\.other"/);
+  });
+
   it("refuses a batch that is not an array of envelopes", () => {
     expect(decodeBatch("a", buffers("x", "[1]"))).toMatchObject({ ok: false, reason: expect.stringMatching(/array of envelopes/) });
     expect(decodeBatch("a", buffers("x", "[")).ok).toBe(false);
