@@ -2,6 +2,8 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
+import { nestedDeeperThan } from "../common/json-depth.js";
+import { LARGEST_MAX_DEPTH } from "../transports/bus/bus-config.js";
 import { resolveBusClient } from "./bus-client.js";
 import { CliError } from "./cli-error.js";
 import { writeOut, type CliIo } from "./cli-io.js";
@@ -96,12 +98,22 @@ async function* payloads(json: string, io: CliIo): AsyncGenerator<unknown> {
 }
 
 function parseJson(text: string, what: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new CliError(
       `${what} is not JSON (${(error as Error).message}); quote it for the shell, e.g. '{"a": 1}', or use @FILE or -`,
       ExitCode.dataError,
     );
   }
+  // JSON.parse takes any depth, but encoding it again would overflow the stack. Within this bound
+  // the bus (or the runtime's POST /publish) applies its own bus.maxDepth and says so.
+  if (nestedDeeperThan(value, LARGEST_MAX_DEPTH)) {
+    throw new CliError(
+      `${what} cannot be sent: it is nested deeper than ${LARGEST_MAX_DEPTH} levels, more than any plexus bus accepts (bus.maxDepth is at most ${LARGEST_MAX_DEPTH})`,
+      ExitCode.dataError,
+    );
+  }
+  return value;
 }

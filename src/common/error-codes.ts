@@ -35,6 +35,7 @@ export const PLEXUS_ERROR_CODES = {
   RESERVED_TOPIC: "A publish named a topic reserved for the runtime (first segment starting with `_`: `_dead.*`, `_inbox.*`).",
   PAYLOAD_NOT_SERIALIZABLE: "A payload cannot be encoded as JSON (cycles, BigInt).",
   PAYLOAD_TOO_LARGE: "A payload is larger than bus.maxPayloadBytes.",
+  PAYLOAD_TOO_DEEP: "A payload nests arrays or objects deeper than bus.maxDepth allows.",
   CONTRACT_INVALID: "The contracts directory holds a schema that cannot be read or compiled.",
   CONTRACT_VIOLATION: "A payload breaks its topic's contract (contracts.mode: enforce).",
   MAILBOX_FULL: "A subscription's mailbox is full and its overflow policy refuses the message.",

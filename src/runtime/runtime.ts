@@ -230,7 +230,7 @@ export class PlexusRuntime implements Runtime {
           tree: () => this.tree(),
           health: () => this.health(),
         },
-        config.runtime.ops,
+        { ...config.runtime.ops, maxDepth: config.bus.maxDepth },
       );
     }
     const stateStore = new StateStore(config.runtime.stateDir, this.log.child({ component: "state" }));

@@ -62,8 +62,10 @@ export interface ZmqTransportStats extends TransportStatsCommon {
     filteredByPrefix: number;
     /** Messages from foreign (non-plexus) publishers wrapped in an envelope. */
     foreignWrapped: number;
-    /** Messages that could not be decoded or delivered, handed to the Bus's dead letters. */
+    /** Messages that could not be decoded or encoded, handed to the Bus's dead letters. */
     deadLettered: number;
+    /** Envelopes left out of a publish because JSON cannot encode them (dead-lettered without their payload). */
+    unencodable: number;
     /** Deliveries a mailbox refused. */
     refusedDeliveries: number;
     /** Topic prefixes subscribed on the socket. */
@@ -129,6 +131,8 @@ export interface RedisTransportStats extends TransportStatsCommon {
     groups: Record<string, RedisGroupStats>;
     /** Entries parked in the dead-letter stream. */
     deadLettered: number;
+    /** Envelopes left out of a publish because JSON cannot encode them (dead-lettered without their payload). */
+    unencodable: number;
     /** Batches whose XADD failed (kept in the Bus's outbox). */
     publishErrors: number;
     /** Times the trim guard warned that MAXLEN could delete pending entries. */

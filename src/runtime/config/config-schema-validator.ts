@@ -141,6 +141,14 @@ const schema0 = {
         mailbox: { $ref: "#/$defs/mailbox", default: {} },
         outbox: { $ref: "#/$defs/outbox", default: {} },
         maxPayloadBytes: { type: "integer", minimum: 1, default: 4194304 },
+        maxDepth: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1000,
+          default: 64,
+          description:
+            "Deepest nesting of arrays and objects in a message's JSON, the envelope counting as one level. Deeper messages from other processes are dead-lettered; deeper publishes are refused.",
+        },
       },
     },
     mailbox: {
@@ -1988,6 +1996,14 @@ const schema12 = {
     mailbox: { $ref: "#/$defs/mailbox", default: {} },
     outbox: { $ref: "#/$defs/outbox", default: {} },
     maxPayloadBytes: { type: "integer", minimum: 1, default: 4194304 },
+    maxDepth: {
+      type: "integer",
+      minimum: 1,
+      maximum: 1000,
+      default: 64,
+      description:
+        "Deepest nesting of arrays and objects in a message's JSON, the envelope counting as one level. Deeper messages from other processes are dead-lettered; deeper publishes are refused.",
+    },
   },
 };
 const schema13 = {
@@ -2026,8 +2042,11 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
     if (data.maxPayloadBytes === undefined) {
       data.maxPayloadBytes = 4194304;
     }
+    if (data.maxDepth === undefined) {
+      data.maxDepth = 64;
+    }
     for (const key0 in data) {
-      if (!(key0 === "mailbox" || key0 === "outbox" || key0 === "maxPayloadBytes")) {
+      if (!(key0 === "mailbox" || key0 === "outbox" || key0 === "maxPayloadBytes" || key0 === "maxDepth")) {
         const err0 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -2293,8 +2312,65 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
+    let data7 = data.maxDepth;
+    if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
+      const err13 = {
+        instancePath: instancePath + "/maxDepth",
+        schemaPath: "#/properties/maxDepth/type",
+        keyword: "type",
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema12.properties.maxDepth.type,
+        parentSchema: schema12.properties.maxDepth,
+        data: data7,
+      };
+      if (vErrors === null) {
+        vErrors = [err13];
+      } else {
+        vErrors.push(err13);
+      }
+      errors++;
+    }
+    if (typeof data7 == "number" && isFinite(data7)) {
+      if (data7 > 1000 || isNaN(data7)) {
+        const err14 = {
+          instancePath: instancePath + "/maxDepth",
+          schemaPath: "#/properties/maxDepth/maximum",
+          keyword: "maximum",
+          params: { comparison: "<=", limit: 1000 },
+          message: "must be <= 1000",
+          schema: 1000,
+          parentSchema: schema12.properties.maxDepth,
+          data: data7,
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+      if (data7 < 1 || isNaN(data7)) {
+        const err15 = {
+          instancePath: instancePath + "/maxDepth",
+          schemaPath: "#/properties/maxDepth/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema12.properties.maxDepth,
+          data: data7,
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err13 = {
+    const err16 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -2305,9 +2381,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       data,
     };
     if (vErrors === null) {
-      vErrors = [err13];
+      vErrors = [err16];
     } else {
-      vErrors.push(err13);
+      vErrors.push(err16);
     }
     errors++;
   }

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import Fastify from "fastify";
 import { collectDefaultMetrics, type Registry } from "prom-client";
 import type { Bus } from "../../transports/bus/bus.js";
+import { DEFAULT_MAX_DEPTH } from "../../transports/bus/bus-config.js";
 import type { OpsRoutes } from "../actor-context.js";
 import type { ActorTreeNode } from "../lifecycle-types.js";
 import type { Logger } from "../../common/logger.js";
@@ -42,6 +43,8 @@ export interface OpsServerOptions {
   sse?: Partial<SseOptions>;
   /** On close, requests still running after this long are cut off. Default 5 s. */
   closeGraceMs?: number;
+  /** `bus.maxDepth`: `POST /publish` refuses payloads nested deeper. Default: the schema's. */
+  maxDepth?: number;
 }
 
 /** What the ops server holds for its clients right now; all three return to 0 when they are gone. */
@@ -123,7 +126,7 @@ export async function startOpsServer(target: OpsTarget, options: OpsServerOption
   });
 
   registerRuntimeRoutes(app, target);
-  registerBusRoutes(app, target, sse, streams);
+  registerBusRoutes(app, target, { sse, maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH }, streams);
   registerActorRoutes(app, dynamicRoutes, BUILTIN_PATHS, target.log);
 
   try {

@@ -11,6 +11,7 @@ import {
   plexusEntry,
   type DecodedEntry,
 } from "./codec.js";
+import { DEFAULT_MAX_DEPTH } from "../bus/bus-config.js";
 import type { DeadLetterWriter } from "./dead-letter-writer.js";
 import type { DedupeWindow } from "./dedupe-window.js";
 import type { GroupCounters } from "./group-counters.js";
@@ -49,6 +50,8 @@ export class BatchProcessor {
   private readonly dedupe: DedupeWindow;
   private readonly counters: GroupCounters;
   private readonly log: Logger;
+  /** Deepest nesting accepted in an entry's JSON (`bus.maxDepth`). */
+  readonly maxDepth: number;
   private readonly inFlight = new Set<string>();
   private readonly lastErrors = new Map<string, string>();
   /** Per topic: delivered here (true), not this subscription's (false), or why it is refused. */
@@ -65,6 +68,8 @@ export class BatchProcessor {
     dedupe: DedupeWindow;
     counters: GroupCounters;
     log: Logger;
+    /** `bus.maxDepth`: entries nested deeper are dead-lettered. Default: the schema's. */
+    maxDepth?: number;
   }) {
     this.pattern = options.pattern;
     this.group = options.group;
@@ -74,6 +79,7 @@ export class BatchProcessor {
     this.dedupe = options.dedupe;
     this.counters = options.counters;
     this.log = options.log;
+    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   }
 
   /**
@@ -142,10 +148,10 @@ export class BatchProcessor {
       }
       const decoded: DecodedEntry =
         own === undefined
-          ? decodeEntry(entryId, fields as Record<string, string>)
+          ? decodeEntry(entryId, fields as Record<string, string>, this.maxDepth)
           : own.packed
-            ? decodeEnvelopesField(entryId, topic, own.json)
-            : decodeEnvelopeField(entryId, topic, own.json);
+            ? decodeEnvelopesField(entryId, topic, own.json, this.maxDepth)
+            : decodeEnvelopeField(entryId, topic, own.json, this.maxDepth);
       if (decoded.kind === "undecodable") {
         waits.push(this.parkUndecodable(stream, entryId, decoded.topic, decoded.reason, fields ?? entryFields(flat)));
         continue;

@@ -120,7 +120,7 @@ export class Reclaimer {
   private async park(stream: string, entryId: string, flat: string[], attempts: number): Promise<void> {
     const { group, maxDeliveries, processor, deadLetters, counters, log } = this.options;
     const fields = entryFields(flat);
-    const decoded = decodeEntry(entryId, fields);
+    const decoded = decodeEntry(entryId, fields, processor.maxDepth);
     const lastError = processor.lastError(entryId);
     let reason = `delivered ${attempts} times without success (maxDeliveries ${maxDeliveries})${lastError ? `; last error: ${lastError}` : ""}`;
     let packed: Pick<DeadLetter, "envelopeIds" | "unhandledIds"> = {};

@@ -8,12 +8,14 @@ import type { Envelope } from "../envelope.js";
 import { encodeEntries } from "./codec.js";
 import { DEFAULT_CONNECTION_OPTIONS, openRedisConnection, withTimeout, type RedisConnectionOptions } from "./connection.js";
 import { redactUrl } from "../../common/redact-url.js";
+import { ThrottledLog } from "../../common/throttled-log.js";
 import { RedisGroupConsumer } from "./consumer.js";
 import { DeadLetterWriter } from "./dead-letter-writer.js";
 import { addGroupCounters, emptyGroupCounters, type GroupCounters } from "./group-counters.js";
 import { consumerName, RedisStreamLayout } from "./stream-layout.js";
 import { TrimGuard } from "./trim-guard.js";
 import { validatePattern } from "../topics.js";
+import { describeRefusal, type Refusal } from "../unencodable.js";
 import type {
   Delivery,
   Transport,
@@ -42,6 +44,8 @@ export interface RedisTransportContext {
   log: Logger;
   /** Runtime name (kept for logs; foreign entries are wrapped with source `external`). */
   source: string;
+  /** Deepest nesting accepted in a received entry (`bus.maxDepth`); deeper ones are dead-lettered. Default: the schema's. */
+  maxDepth?: number;
   tuning?: Partial<RedisTransportTuning>;
 }
 
@@ -67,9 +71,11 @@ export class RedisTransport implements Transport {
   readonly layout: RedisStreamLayout;
   private readonly config: ResolvedRedisTransportConfig;
   private readonly log: Logger;
+  private readonly throttled: ThrottledLog;
   private readonly tuning: RedisTransportTuning;
   /** Most envelopes per stream entry; 1 writes the plain, foreign-readable form only. */
   private readonly pack: number;
+  private readonly maxDepth: number | undefined;
   private events: TransportEvents = {};
   /** XADD pipelines only, so acks and claims never queue behind a large publish. */
   private publisher: Redis | undefined;
@@ -85,11 +91,13 @@ export class RedisTransport implements Transport {
   private closed = false;
   private published = 0;
   private publishErrors = 0;
+  private unencodable = 0;
   private trimTimer: NodeJS.Timeout | undefined;
 
   constructor(config: ResolvedRedisTransportConfig, context: RedisTransportContext) {
     this.config = config;
     this.log = context.log.child({ transport: "redis" });
+    this.throttled = new ThrottledLog(this.log);
     this.layout = new RedisStreamLayout(config.prefix, config.layout);
     const reclaimDefault = Math.min(5_000, Math.max(100, Math.floor(config.claimIdleMs / 2)));
     this.tuning = {
@@ -103,6 +111,7 @@ export class RedisTransport implements Transport {
     };
     this.trimGuard = new TrimGuard(config.maxLen, this.log);
     this.pack = config.pack ?? 1;
+    this.maxDepth = context.maxDepth;
     if (!Number.isInteger(this.pack) || this.pack < 1) {
       throw new NonRetryableError(
         `transport.pack must be a positive integer (envelopes per stream entry; 1 = off), got ${String(config.pack)}`,
@@ -151,7 +160,11 @@ export class RedisTransport implements Transport {
     const trim = this.config.maxLen > 0 ? ["MAXLEN", "~", String(this.config.maxLen)] : [];
     // Envelopes carried by each pipelined command (0 for SADD), to report how many were written.
     const carried: number[] = [];
-    for (const entry of encodeEntries(batch, this.pack)) {
+    const refused: Refusal[] = [];
+    const entries = encodeEntries(batch, this.pack, refused);
+    this.reportUnencodable(refused);
+    if (entries.length === 0) return;
+    for (const entry of entries) {
       pipeline.call("XADD", [this.layout.streamFor(entry.topic), ...trim, "*", ...entry.fields]);
       carried.push(entry.count);
       if (this.layout.kind === "per-topic" && !this.knownTopics.has(entry.topic)) {
@@ -174,7 +187,21 @@ export class RedisTransport implements Transport {
       throw this.publishError(batch.length, written, failure ?? new Error("pipeline aborted"));
     }
     if (this.layout.kind === "per-topic") this.rememberTopics(batch);
-    this.published += batch.length;
+    this.published += batch.length - refused.length;
+  }
+
+  /** Envelopes left out of a publish because JSON cannot encode them go to the Bus's dead letters, payload left out. */
+  private reportUnencodable(refused: readonly Refusal[]): void {
+    for (const refusal of refused) {
+      this.unencodable++;
+      const { reason, raw } = describeRefusal(refusal);
+      this.throttled.warn(
+        `unencodable:${refusal.envelope.topic}`,
+        { topic: refusal.envelope.topic, id: raw.id, reason },
+        "redis publish left out an envelope JSON cannot encode; dead-lettered without its payload",
+      );
+      this.events.onDeadLetter?.(refusal.envelope.topic, reason, raw);
+    }
   }
 
   async subscribe(spec: TransportSubscriptionSpec, deliver: Delivery): Promise<TransportSubscription> {
@@ -194,6 +221,7 @@ export class RedisTransport implements Transport {
         reclaimIntervalMs: this.tuning.reclaimIntervalMs ?? 1_000,
         discoveryIntervalMs: this.tuning.discoveryIntervalMs,
         closeGraceMs: this.tuning.closeGraceMs,
+        ...(this.maxDepth === undefined ? {} : { maxDepth: this.maxDepth }),
       },
       {
         commands,
@@ -294,6 +322,7 @@ export class RedisTransport implements Transport {
         prefix: this.layout.prefix,
         groups,
         deadLettered: this.deadLetters?.count ?? 0,
+        unencodable: this.unencodable,
         publishErrors: this.publishErrors,
         trimWarnings: this.trimGuard.warnings,
         groupsAtRisk: this.trimGuard.groupsAtRisk(),

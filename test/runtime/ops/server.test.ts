@@ -135,6 +135,20 @@ describe("ops server: POST /publish", () => {
     expect(bus.published).toHaveLength(0);
   });
 
+  it("answers 400 PAYLOAD_TOO_DEEP for a payload nested deeper than maxDepth allows, and publishes nothing", async () => {
+    const { target, bus } = makeTarget();
+    const server = await start(target, { maxBodyBytes: 1_000_000, maxDepth: 8 });
+    const nested = (depth: number) => JSON.parse("[".repeat(depth) + "]".repeat(depth)) as unknown;
+    expect((await post(`${server.address.url}/publish`, { topic: "a.b", payload: nested(7) })).status).toBe(202);
+    const deeper = await post(`${server.address.url}/publish`, { topic: "a.b", payload: nested(8) });
+    expect(deeper.status).toBe(400);
+    expect(deeper.body).toMatchObject({ code: "PAYLOAD_TOO_DEEP" });
+    const far = await post(`${server.address.url}/publish`, `{"topic": "a.b", "payload": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`);
+    expect(far.status).toBe(400);
+    expect(String(far.body.error)).toMatch(/bus\.maxDepth 8/);
+    expect(bus.published).toHaveLength(1);
+  });
+
   it("answers 413 for a body over maxBodyBytes, naming the limit", async () => {
     const { target, bus } = makeTarget();
     const server = await start(target, { maxBodyBytes: 1000 });
