@@ -32,7 +32,7 @@ export const PLEXUS_ERROR_CODES = {
   BUS_CLOSED: "publish, subscribe or request after the bus closed, or the bus closed before a reply arrived.",
   INVALID_TOPIC: "A topic to publish on is malformed (empty segment, wildcard, too long, …).",
   INVALID_PATTERN: "A subscription pattern is malformed (`>` not last, bad segment, …).",
-  RESERVED_TOPIC: "A publish named a topic reserved for the runtime (first segment starting with `_`: `_dead.*`, `_inbox.*`).",
+  RESERVED_TOPIC: "A publish named a topic only the runtime publishes on: dead letters (`_dead.*`) and request replies (`_inbox.*`).",
   PAYLOAD_NOT_SERIALIZABLE: "A payload cannot be encoded as JSON (cycles, BigInt).",
   PAYLOAD_TOO_LARGE: "A payload is larger than bus.maxPayloadBytes.",
   PAYLOAD_TOO_DEEP: "A payload nests arrays or objects deeper than bus.maxDepth allows.",

@@ -12,10 +12,10 @@ import { PlexusError } from "../common/errors.js";
  *   `_inbox.<id>` request replies) is reserved for the runtime. A wildcard in the first segment of
  *   a pattern (`>`, `*.x`) never matches a system topic, so a catch-all subscriber does not receive
  *   every reply and dead letter (the same rule NATS applies to `$` subjects). Subscribe to them by
- *   name: `_dead.>`, `_dead.orders.*`. Only the runtime publishes on them: `bus.publish` (and so
- *   `POST /publish` and `plexus pub`) refuses them with `RESERVED_TOPIC`, because a forged dead
- *   letter or reply would be indistinguishable from the runtime's own. A request is answered by
- *   returning the reply from the handler.
+ *   name: `_dead.>`, `_dead.orders.*`. Dead letters and replies are published by the runtime
+ *   only: `bus.publish` (and so `POST /publish` and `plexus pub`) refuses `_dead.*` and `_inbox.*`
+ *   with `RESERVED_TOPIC`, because a forged dead letter or reply would be indistinguishable from
+ *   the runtime's own. A request is answered by returning the reply from the handler.
  */
 
 /** Longest accepted topic or pattern, in characters; keeps keys and frames bounded. */
@@ -68,16 +68,22 @@ export function validateTopic(topic: string): void {
   throw new PlexusError("INVALID_TOPIC", `Invalid topic "${topic}": ${explainTopicProblem(topic)}`, { retryable: false });
 }
 
+/** First segment of request-reply inbox topics: `_inbox.<bus id>.<correlation id>`. */
+export const INBOX_SEGMENT = "_inbox";
+
 /**
- * Throws PlexusError `RESERVED_TOPIC` for a system topic: callers of `bus.publish` may not
- * publish on them (see the file comment). The Bus's own dead letters and replies do not go
- * through this check.
+ * Throws PlexusError `RESERVED_TOPIC` for a topic only the runtime publishes on: dead letters
+ * (under `deadLetterPrefix`, `_dead` by default) and request replies (`_inbox.*`). Callers of
+ * `bus.publish` may not forge those (see the file comment); other system topics (`_doctor.*`)
+ * stay publishable. The Bus's own dead letters and replies do not go through this check.
  */
-export function assertNotReserved(topic: string): void {
-  if (!isSystemTopic(topic)) return;
+export function assertNotReserved(topic: string, deadLetterPrefix = "_dead"): void {
+  if (!isSystemTopic(topic) && !topic.startsWith(deadLetterPrefix)) return;
+  const first = topic.split(".", 1)[0];
+  if (first !== deadLetterPrefix && first !== INBOX_SEGMENT) return;
   throw new PlexusError(
     "RESERVED_TOPIC",
-    `Topic "${topic.length > 80 ? `${topic.slice(0, 80)}…` : topic}" is reserved for the runtime: topics whose first segment starts with "_" carry its dead letters (_dead.*) and request replies (_inbox.*). Publish on a topic of your own; to answer a bus.request, return the reply from the handler.`,
+    `Topic "${topic.length > 80 ? `${topic.slice(0, 80)}…` : topic}" is reserved for the runtime: ${deadLetterPrefix}.* carries its dead letters and ${INBOX_SEGMENT}.* its request replies. Publish on a topic of your own; to answer a bus.request, return the reply from the handler.`,
     { retryable: false },
   );
 }

@@ -69,7 +69,13 @@ export const TRANSPORT_SCHEMA_DEFS = {
       url: { type: "string", minLength: 1, default: "redis://127.0.0.1:6379" },
       prefix: { type: "string", minLength: 1, default: "orion" },
       layout: { enum: ["events", "per-topic"], default: "events" },
-      maxLen: { type: "integer", minimum: 1, default: 10000 },
+      maxLen: {
+        type: "integer",
+        minimum: 1,
+        default: 10000,
+        description:
+          "Length each stream is trimmed towards. Entries a consumer group has not read and acked are never trimmed: the stream grows past maxLen while a group lags.",
+      },
       claimIdleMs: { $ref: "#/$defs/duration", default: "30s" },
       maxDeliveries: { type: "integer", minimum: 1, default: 5 },
       blockMs: { $ref: "#/$defs/duration", default: "1s" },
@@ -157,7 +163,9 @@ export interface RedisTransportConfig {
    */
   layout?: "events" | "per-topic";
   /**
-   * Approximate length each stream is trimmed to (`XADD MAXLEN ~`).
+   * Length each stream is trimmed towards (approximately, as `MAXLEN ~`). Entries a consumer group
+   * (of any process) has not read and acked are never trimmed: while a group lags, its stream
+   * grows past `maxLen`, and the group holding it is logged and reported (`trimHeldBy`).
    * @defaultValue `10000`
    */
   maxLen?: number;

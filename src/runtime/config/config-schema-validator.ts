@@ -106,7 +106,13 @@ const schema0 = {
         url: { type: "string", minLength: 1, default: "redis://127.0.0.1:6379" },
         prefix: { type: "string", minLength: 1, default: "orion" },
         layout: { enum: ["events", "per-topic"], default: "events" },
-        maxLen: { type: "integer", minimum: 1, default: 10000 },
+        maxLen: {
+          type: "integer",
+          minimum: 1,
+          default: 10000,
+          description:
+            "Length each stream is trimmed towards. Entries a consumer group has not read and acked are never trimmed: the stream grows past maxLen while a group lags.",
+        },
         claimIdleMs: { $ref: "#/$defs/duration", default: "30s" },
         maxDeliveries: { type: "integer", minimum: 1, default: 5 },
         blockMs: { $ref: "#/$defs/duration", default: "1s" },
@@ -1114,7 +1120,13 @@ const schema8 = {
     url: { type: "string", minLength: 1, default: "redis://127.0.0.1:6379" },
     prefix: { type: "string", minLength: 1, default: "orion" },
     layout: { enum: ["events", "per-topic"], default: "events" },
-    maxLen: { type: "integer", minimum: 1, default: 10000 },
+    maxLen: {
+      type: "integer",
+      minimum: 1,
+      default: 10000,
+      description:
+        "Length each stream is trimmed towards. Entries a consumer group has not read and acked are never trimmed: the stream grows past maxLen while a group lags.",
+    },
     claimIdleMs: { $ref: "#/$defs/duration", default: "30s" },
     maxDeliveries: { type: "integer", minimum: 1, default: 5 },
     blockMs: { $ref: "#/$defs/duration", default: "1s" },

@@ -269,7 +269,7 @@ export class MessageBus implements Bus {
   private checkTopic(topic: string): void {
     if (this.knownTopics.has(topic)) return;
     validateTopic(topic);
-    assertNotReserved(topic);
+    assertNotReserved(topic, this.deadLetters.prefix);
     if (this.knownTopics.size >= KNOWN_TOPICS_MAX) this.knownTopics.clear();
     this.knownTopics.add(topic);
   }

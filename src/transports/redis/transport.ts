@@ -13,6 +13,7 @@ import { RedisGroupConsumer } from "./consumer.js";
 import { DeadLetterWriter } from "./dead-letter-writer.js";
 import { addGroupCounters, emptyGroupCounters, type GroupCounters } from "./group-counters.js";
 import { consumerName, RedisStreamLayout } from "./stream-layout.js";
+import { StreamTrimmer } from "./stream-trimmer.js";
 import { TrimGuard } from "./trim-guard.js";
 import { validatePattern } from "../topics.js";
 import { describeRefusal, type Refusal } from "../unencodable.js";
@@ -30,7 +31,7 @@ import type { RedisGroupStats, RedisTransportStats } from "../transport-stats.js
 export interface RedisTransportTuning extends RedisConnectionOptions {
   /** How often each subscription runs XAUTOCLAIM. Default claimIdleMs / 2, within 100..5000. */
   reclaimIntervalMs?: number;
-  /** How often group lag/pending are read and the trim guard runs. Default 5000. */
+  /** How often group lag/pending are read, the trim guard runs and written streams are trimmed. Default 5000. */
   trimCheckIntervalMs: number;
   /** How often `per-topic` wildcard subscriptions look for new topic streams. Default 1000. */
   discoveryIntervalMs: number;
@@ -54,9 +55,10 @@ const KNOWN_TOPICS_LIMIT = 10_000;
 
 /**
  * Redis Streams transport: at-least-once delivery through consumer groups (the guarantees are
- * listed in the README, "Transports"). Publishing pipelines one `XADD … MAXLEN ~ maxLen` per envelope, one
- * pipeline per batch, on a publish connection (with `pack` > 1, one XADD per run of up to `pack`
- * envelopes on one topic; see codec.ts); acks and claims share a command connection; each subscription is a RedisGroupConsumer
+ * listed in the README, "Transports"). Publishing pipelines one `XADD` per envelope, one pipeline
+ * per batch, on a publish connection (with `pack` > 1, one XADD per run of up to `pack` envelopes
+ * on one topic; see codec.ts); a StreamTrimmer keeps streams near `maxLen` without deleting what a
+ * consumer group still needs; acks and claims share a command connection; each subscription is a RedisGroupConsumer
  * with its own blocking connection. The group of a subscription is its `group`, else its
  * subscriber name (one group per subscribing actor, as ORION does).
  */
@@ -83,6 +85,7 @@ export class RedisTransport implements Transport {
   private commands: Redis | undefined;
   private deadLetters: DeadLetterWriter | undefined;
   private trimGuard: TrimGuard;
+  private readonly trimmer: StreamTrimmer;
   private readonly consumers = new Set<RedisGroupConsumer>();
   /** Counters of closed subscriptions, per group, so totals never go backwards. */
   private readonly retired = new Map<string, GroupCounters>();
@@ -110,6 +113,7 @@ export class RedisTransport implements Transport {
       ...context.tuning,
     };
     this.trimGuard = new TrimGuard(config.maxLen, this.log);
+    this.trimmer = new StreamTrimmer(config.maxLen, () => this.commands, this.log);
     this.pack = config.pack ?? 1;
     this.maxDepth = context.maxDepth;
     if (!Number.isInteger(this.pack) || this.pack < 1) {
@@ -145,7 +149,7 @@ export class RedisTransport implements Transport {
       log: this.log,
       events: () => this.events,
     });
-    this.trimTimer = setInterval(() => void this.checkTrimRisk(), this.tuning.trimCheckIntervalMs);
+    this.trimTimer = setInterval(() => void Promise.all([this.checkTrimRisk(), this.trimNow()]), this.tuning.trimCheckIntervalMs);
     this.trimTimer.unref();
     this.log.debug(
       { url: redactUrl(this.config.url), prefix: this.config.prefix, layout: this.config.layout },
@@ -157,7 +161,6 @@ export class RedisTransport implements Transport {
     if (batch.length === 0) return;
     const publisher = this.requireConnected(this.publisher, "publish");
     const pipeline = publisher.pipeline();
-    const trim = this.config.maxLen > 0 ? ["MAXLEN", "~", String(this.config.maxLen)] : [];
     // Envelopes carried by each pipelined command (0 for SADD), to report how many were written.
     const carried: number[] = [];
     const refused: Refusal[] = [];
@@ -165,7 +168,8 @@ export class RedisTransport implements Transport {
     this.reportUnencodable(refused);
     if (entries.length === 0) return;
     for (const entry of entries) {
-      pipeline.call("XADD", [this.layout.streamFor(entry.topic), ...trim, "*", ...entry.fields]);
+      // No MAXLEN here: it would delete the oldest entries whether or not a group has read them.
+      pipeline.call("XADD", [this.layout.streamFor(entry.topic), "*", ...entry.fields]);
       carried.push(entry.count);
       if (this.layout.kind === "per-topic" && !this.knownTopics.has(entry.topic)) {
         pipeline.sadd(this.layout.topicRegistry, entry.topic);
@@ -188,6 +192,7 @@ export class RedisTransport implements Transport {
     }
     if (this.layout.kind === "per-topic") this.rememberTopics(batch);
     this.published += batch.length - refused.length;
+    for (const entry of entries) this.trimmer.written(this.layout.streamFor(entry.topic), 1);
   }
 
   /** Envelopes left out of a publish because JSON cannot encode them go to the Bus's dead letters, payload left out. */
@@ -281,6 +286,11 @@ export class RedisTransport implements Transport {
     for (const consumer of this.consumers) await consumer.refreshGroupInfo(this.trimGuard);
   }
 
+  /** Trims the streams this process wrote now (as its periodic check does), never past what a group still needs. */
+  async trimNow(): Promise<void> {
+    await this.trimmer.trimAll();
+  }
+
   stats(): RedisTransportStats {
     const totals = new Map<string, GroupCounters>();
     for (const [group, counters] of this.retired) addGroupCounters(getOrAdd(totals, group), counters);
@@ -324,6 +334,8 @@ export class RedisTransport implements Transport {
         deadLettered: this.deadLetters?.count ?? 0,
         unencodable: this.unencodable,
         publishErrors: this.publishErrors,
+        trimmed: this.trimmer.trimmed,
+        trimHeldBy: this.trimmer.holds(),
         trimWarnings: this.trimGuard.warnings,
         groupsAtRisk: this.trimGuard.groupsAtRisk(),
         dedupeEvictions,
@@ -339,6 +351,7 @@ export class RedisTransport implements Transport {
     this.consumers.clear();
     await Promise.all(consumers.map((consumer) => consumer.close()));
     for (const consumer of consumers) this.retire(consumer);
+    await this.trimmer.idle();
     const connections = [this.publisher, this.commands];
     this.publisher = undefined;
     this.commands = undefined;

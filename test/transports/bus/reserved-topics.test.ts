@@ -43,7 +43,8 @@ describe("topics reserved for the runtime (_dead.*, _inbox.*)", () => {
     await bus.subscribe("_dead.>", (envelope) => void dead.push(envelope));
     await expect(bus.publish("_dead.orders.created", { forged: true })).rejects.toMatchObject({ code: "RESERVED_TOPIC", retryable: false });
     await expect(bus.publish("_inbox.someone.1", 42)).rejects.toMatchObject({ code: "RESERVED_TOPIC" });
-    await expect(bus.publish("_anything", 1)).rejects.toThrow(/reserved for the runtime/);
+    await expect(bus.publish("_dead", 1)).rejects.toThrow(/reserved for the runtime/);
+    await expect(bus.publish("_doctor.check", 1)).resolves.toMatchObject({ topic: "_doctor.check" }); // other system topics stay usable
 
     await bus.subscribe("orders.created", () => {
       throw new Error("handler failed");
@@ -53,7 +54,7 @@ describe("topics reserved for the runtime (_dead.*, _inbox.*)", () => {
     expect(await bus.request("math.double", 21)).toBe(42);
     await waitFor(() => dead.length === 1, "the bus's own dead letter");
     expect(dead[0]).toMatchObject({ topic: "_dead.orders.created", headers: { reason: "handler-error" } });
-    expect(bus.stats().published).toBe(2); // the refused ones were never published
+    expect(bus.stats().published).toBe(3); // the refused ones were never published
   });
 
   it("POST /publish answers 400 naming the rule, and plexus pub exits 65 with it", async () => {
