@@ -16,8 +16,8 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const CLIENTS = Number(process.env.CLIENTS ?? 300);
 
 type Role = "plexus" | "baseline";
-type ToServer = { type: "measure" };
-type FromServer = { type: "ready"; port: number } | { type: "heap"; heapMb: number; tracked: number };
+type ToServer = { type: "measure" } | { type: "count" };
+type FromServer = { type: "ready"; port: number } | { type: "heap"; heapMb: number; tracked: number } | { type: "count"; tracked: number };
 
 // ---- server side (child process) ------------------------------------------------------------
 
@@ -70,7 +70,10 @@ async function serve(role: Role): Promise<void> {
   }
   const gc = (globalThis as { gc?: () => void }).gc as () => void;
   process.on("message", (message: ToServer) => {
-    if (message.type !== "measure") return;
+    if (message.type === "count") {
+      process.send?.({ type: "count", tracked: tracked() } satisfies FromServer);
+      return;
+    }
     // Several passes: the first can leave objects whose finalizers free more.
     for (let i = 0; i < 4; i++) gc();
     const reply: FromServer = { type: "heap", heapMb: process.memoryUsage().heapUsed / 1_048_576, tracked: tracked() };
@@ -124,7 +127,16 @@ async function measure(child: ChildProcess): Promise<{ heapMb: number; tracked: 
   return (await reply) as { heapMb: number; tracked: number };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+/** Waits until the server tracks nothing for the dropped clients, or 3 s (a leaking server never gets there). */
+async function settle(child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 3_000;
+  while (Date.now() < deadline) {
+    const reply = nextMessage(child, "count");
+    child.send({ type: "count" } satisfies ToServer);
+    if (((await reply) as { tracked: number }).tracked === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 async function churn(role: Role): Promise<{ baseline: number; rounds: number[]; tracked: number }> {
   const self = fileURLToPath(import.meta.url);
@@ -137,16 +149,17 @@ async function churn(role: Role): Promise<{ baseline: number; rounds: number[]; 
     const { port } = (await nextMessage(child, "ready")) as { port: number };
     // Warm up once (JIT, fastify's lazily built parts), then take the baseline.
     for (const request of [await openStream(port), startUnfinishedPost(port)]) request.destroy();
-    await settle();
+    await settle(child);
     const baseline = (await measure(child)).heapMb;
     const rounds: number[] = [];
     let tracked = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const streams = await Promise.all(Array.from({ length: CLIENTS }, () => openStream(port)));
       const posts = Array.from({ length: CLIENTS }, () => startUnfinishedPost(port));
-      await settle();
+      // Let the posts' headers reach the server, so that they are requests in flight when dropped.
+      await new Promise((resolve) => setTimeout(resolve, 200));
       for (const request of [...streams, ...posts]) request.destroy();
-      await settle();
+      await settle(child);
       const figures = await measure(child);
       rounds.push(figures.heapMb);
       tracked = figures.tracked;
