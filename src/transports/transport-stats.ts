@@ -142,6 +142,11 @@ export interface RedisTransportStats extends TransportStatsCommon {
      * entries: the group, the oldest entry it needs, and the stream's length.
      */
     trimHeldBy: Record<string, { group: string; neededFrom: string; length: number }>;
+    /**
+     * Entries this process trimmed at `maxLenHard` that a group had not read yet, by group: lost
+     * to that group (also in `drops["trimmed-unread"]`).
+     */
+    trimmedUnread: Record<string, number>;
     /** Times the trim guard warned that a group of this process fell behind by 80 % of maxLen. */
     trimWarnings: number;
     /** Groups (`stream#group`) of this process behind by 80 % of maxLen or more. */

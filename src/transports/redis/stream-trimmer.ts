@@ -17,11 +17,17 @@ import type { Logger } from "../../common/logger.js";
  * (`XREVRANGE … COUNT`, from the newest down to the entry it needs). A group that needs more than
  * that is treated as needing more than maxLen: the MINID trim is safe either way.
  *
- * Returns `{ trimmed, length after, the group holding the stream over maxLen or "", the id it needs from or "" }`.
+ * No stream exceeds maxLenHard (ARGV[2]), though: beyond it the oldest entries are deleted even
+ * if a group needs them (an abandoned group would otherwise grow the stream forever), and for
+ * every group the script counts, before deleting, how many of them it had not read.
+ *
+ * Returns `{ trimmed, length after, the group holding the stream over maxLen or "", the id it
+ * needs from or "", then group, unread entries lost, group, … }`.
  */
 const TRIM_SCRIPT = `
 local key = KEYS[1]
 local maxLen = tonumber(ARGV[1])
+local hardLen = tonumber(ARGV[2])
 local len = redis.call('XLEN', key)
 if len <= maxLen then return {0, len, '', ''} end
 local cap = math.min(maxLen + 1, 1001)
@@ -37,7 +43,8 @@ local function beyondNewest(from)
   return #redis.call('XREVRANGE', key, '+', from, 'COUNT', cap) >= cap
 end
 local holdId, holdGroup = nil, ''
-for _, group in ipairs(redis.call('XINFO', 'GROUPS', key)) do
+local groups = redis.call('XINFO', 'GROUPS', key)
+for _, group in ipairs(groups) do
   local info = {}
   for i = 1, #group, 2 do info[group[i]] = group[i + 1] end
   local id, holds
@@ -57,8 +64,26 @@ else
   trimmed = redis.call('XTRIM', key, 'MINID', '~', holdId)
 end
 local after = len - trimmed
-if after <= maxLen then return {trimmed, after, '', ''} end
-return {trimmed, after, holdGroup, holdId or ''}
+local reply = {trimmed, after, '', ''}
+if after > maxLen then reply = {trimmed, after, holdGroup, holdId or ''} end
+if after <= hardLen then return reply end
+-- Over maxLenHard: the oldest go anyway (at most 10,000 per run, so a run stays short). Before
+-- they do, count for every group those it has not read (newer than its last-delivered id).
+local doomed = redis.call('XRANGE', key, '-', '+', 'COUNT', math.min(after - hardLen, 10000))
+local last = doomed[#doomed][1]
+for _, group in ipairs(groups) do
+  local info = {}
+  for i = 1, #group, 2 do info[group[i]] = group[i + 1] end
+  local lost = #redis.call('XRANGE', key, '(' .. info['last-delivered-id'], last, 'COUNT', #doomed)
+  if lost > 0 then
+    table.insert(reply, info['name'])
+    table.insert(reply, lost)
+  end
+end
+redis.call('XTRIM', key, 'MAXLEN', after - #doomed)
+reply[1] = trimmed + #doomed
+reply[2] = after - #doomed
+return reply
 `;
 const TRIM_SHA = createHash("sha1").update(TRIM_SCRIPT).digest("hex");
 
@@ -73,8 +98,9 @@ export interface TrimHold {
 }
 
 /**
- * Keeps the streams this process writes near `maxLen` without ever deleting an entry some
- * consumer group has not read and acked (see the script above). Publishing itself does not trim
+ * Keeps the streams this process writes near `maxLen` without deleting an entry some consumer
+ * group has not read and acked, up to `maxLenHard`, where every such entry deleted is counted and
+ * logged per group (see the script above). Publishing itself does not trim
  * (`XADD` without `MAXLEN`, which deletes whatever is oldest): after every `maxLen / 10` entries
  * written to a stream, and on the transport's periodic check, one trim runs on the commands
  * connection, never delaying a publish. The stream can therefore exceed maxLen by that much
@@ -91,12 +117,26 @@ export class StreamTrimmer {
   private readonly held = new Map<string, TrimHold>();
   private trimmedTotal = 0;
 
+  private readonly unread = new Map<string, number>();
+  private unreadTotal = 0;
+
   constructor(
     private readonly maxLen: number,
+    private readonly maxLenHard: number,
     private readonly commands: () => Redis | undefined,
     private readonly log: Logger,
   ) {
     this.trimEvery = Math.max(1, Math.floor(maxLen / 10));
+  }
+
+  /** Entries trimmed at maxLenHard that a group had not read, by group. */
+  unreadLost(): Record<string, number> {
+    return Object.fromEntries(this.unread);
+  }
+
+  /** All entries trimmed at maxLenHard unread by some group, counted once per group that lost them. */
+  get unreadLostTotal(): number {
+    return this.unreadTotal;
   }
 
   /** `count` entries were written to `stream`; trims it once enough have been since the last trim. */
@@ -144,14 +184,26 @@ export class StreamTrimmer {
     if (commands === undefined || commands.status !== "ready") return; // the next write or check tries again
     let reply: unknown;
     try {
-      reply = await evalTrim(commands, stream, this.maxLen);
+      reply = await evalTrim(commands, stream, this.maxLen, this.maxLenHard);
     } catch (error) {
       this.log.warn({ stream, err: toError(error).message }, "redis stream trim failed; it is tried again after the next writes");
       return;
     }
-    const [trimmed, length, group, neededFrom] = reply as [number, number, string, string];
+    const [trimmed, length, group, neededFrom, ...losses] = reply as [number, number, string, string, ...Array<string | number>];
     this.trimmedTotal += Number(trimmed);
+    for (let i = 0; i + 1 < losses.length; i += 2) this.noteLoss(stream, String(losses[i]), Number(losses[i + 1]));
     this.noteHold(stream, group === "" ? undefined : { group, neededFrom, length: Number(length) });
+  }
+
+  /** At maxLenHard, `count` entries `group` had not read were trimmed: lost to it, and said so now. */
+  private noteLoss(stream: string, group: string, count: number): void {
+    this.unread.set(group, (this.unread.get(group) ?? 0) + count);
+    this.unreadTotal += count;
+    this.log.error(
+      { stream, group, lost: count, totalLost: this.unread.get(group), maxLenHard: this.maxLenHard },
+      `redis stream ${stream} reached maxLenHard ${this.maxLenHard}: trimmed ${count} entries consumer group "${group}" had not read; they are lost to it. ` +
+        `If the group is abandoned, remove it (XGROUP DESTROY ${stream} ${group}); else add consumers or raise transport.maxLenHard`,
+    );
   }
 
   private noteHold(stream: string, hold: TrimHold | undefined): void {
@@ -173,11 +225,11 @@ export class StreamTrimmer {
 }
 
 /** EVALSHA of the trim script, loading it with EVAL the first time a server has not seen it. */
-async function evalTrim(commands: Redis, stream: string, maxLen: number): Promise<unknown> {
+async function evalTrim(commands: Redis, stream: string, maxLen: number, maxLenHard: number): Promise<unknown> {
   try {
-    return await commands.evalsha(TRIM_SHA, 1, stream, maxLen);
+    return await commands.evalsha(TRIM_SHA, 1, stream, maxLen, maxLenHard);
   } catch (error) {
     if (!toError(error).message.includes("NOSCRIPT")) throw error;
-    return commands.eval(TRIM_SCRIPT, 1, stream, maxLen);
+    return commands.eval(TRIM_SCRIPT, 1, stream, maxLen, maxLenHard);
   }
 }

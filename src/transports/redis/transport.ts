@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
-import type { ResolvedRedisTransportConfig } from "../transport-config.js";
+import { DEFAULT_MAX_LEN_HARD, type ResolvedRedisTransportConfig } from "../transport-config.js";
 import { NonRetryableError, PlexusError, toError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import type { Envelope } from "../envelope.js";
@@ -113,7 +113,14 @@ export class RedisTransport implements Transport {
       ...context.tuning,
     };
     this.trimGuard = new TrimGuard(config.maxLen, this.log);
-    this.trimmer = new StreamTrimmer(config.maxLen, () => this.commands, this.log);
+    const maxLenHard = config.maxLenHard ?? DEFAULT_MAX_LEN_HARD;
+    if (maxLenHard < config.maxLen) {
+      throw new NonRetryableError(
+        `transport.maxLenHard (${maxLenHard}) must be at least maxLen (${config.maxLen}): it is the length no stream exceeds even while a group lags`,
+        { code: "CONFIG_INVALID" },
+      );
+    }
+    this.trimmer = new StreamTrimmer(config.maxLen, maxLenHard, () => this.commands, this.log);
     this.pack = config.pack ?? 1;
     this.maxDepth = context.maxDepth;
     if (!Number.isInteger(this.pack) || this.pack < 1) {
@@ -326,7 +333,10 @@ export class RedisTransport implements Transport {
       published: this.published,
       delivered,
       unrouted: 0,
-      drops: trimmed > 0 ? { "trimmed-before-ack": trimmed } : {},
+      drops: {
+        ...(trimmed > 0 ? { "trimmed-before-ack": trimmed } : {}),
+        ...(this.trimmer.unreadLostTotal > 0 ? { "trimmed-unread": this.trimmer.unreadLostTotal } : {}),
+      },
       details: {
         layout: this.layout.kind,
         prefix: this.layout.prefix,
@@ -336,6 +346,7 @@ export class RedisTransport implements Transport {
         publishErrors: this.publishErrors,
         trimmed: this.trimmer.trimmed,
         trimHeldBy: this.trimmer.holds(),
+        trimmedUnread: this.trimmer.unreadLost(),
         trimWarnings: this.trimGuard.warnings,
         groupsAtRisk: this.trimGuard.groupsAtRisk(),
         dedupeEvictions,

@@ -98,6 +98,29 @@ describe.skipIf(!hasRedis)("redis maxLen trimming never deletes what a consumer 
     expect(publisher.stats().details.trimHeldBy).toEqual({});
   });
 
+  it("at maxLenHard trims anyway, counting and logging each entry a group had not read, per group, as it happens", async () => {
+    const stream = `${prefix}:events`;
+    await admin.xgroup("CREATE", stream, "abandoned", "$", "MKSTREAM");
+    const publisher = await transport({ maxLenHard: 300 });
+    await publishAll(publisher, TOTAL);
+    await publisher.trimNow();
+    expect(await admin.xlen(stream)).toBe(300);
+    const { drops, details } = publisher.stats();
+    expect(drops).toEqual({ "trimmed-unread": TOTAL - 300 });
+    expect(details.trimmedUnread).toEqual({ abandoned: TOTAL - 300 });
+    // What is left is exactly what it can still read.
+    const read = (await admin.xreadgroup("GROUP", "abandoned", "c1", "COUNT", 10_000, "STREAMS", stream, ">")) as Array<
+      [string, unknown[]]
+    >;
+    expect(read[0]?.[1]).toHaveLength(300);
+  });
+
+  it("refuses a maxLenHard below maxLen", () => {
+    expect(() => makeTransport(redisConfig(prefix, { maxLen: 1_000, maxLenHard: 999 }))).toThrow(
+      /maxLenHard \(999\) must be at least maxLen \(1000\)/,
+    );
+  });
+
   it("keeps the stream near maxLen while every group keeps up", async () => {
     const publisher = await transport({ maxLen: 1_000 });
     const reader = await transport({ maxLen: 1_000 });
