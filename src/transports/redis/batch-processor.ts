@@ -123,11 +123,11 @@ export class BatchProcessor {
     const waits: Promise<void>[] = [];
     for (const [entryId, flat] of entries) {
       if (flat === null) {
-        // Deleted by MAXLEN/XDEL while pending: its content is gone. Clear it from the PEL.
+        // Deleted while pending (maxLenHard, or another client's XTRIM/XDEL): its content is gone. Clear it from the PEL.
         this.counters.trimmedWhilePending++;
         this.log.error(
           { stream, group: this.group, entry: entryId },
-          "redis entry was trimmed before it was acked: raise transport.maxLen or consume faster",
+          "redis entry was deleted before it was acked (maxLenHard reached, or another client trimmed the stream): add consumers or raise transport.maxLenHard",
         );
         toAck.push(entryId);
         continue;

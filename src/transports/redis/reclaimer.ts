@@ -158,7 +158,7 @@ export class Reclaimer {
     this.options.counters.trimmedWhilePending += ids.length;
     this.options.log.error(
       { stream, group: this.options.group, entries: ids.length, first: ids[0] },
-      `${ids.length} pending redis entries were trimmed by MAXLEN before being acked and are lost: raise transport.maxLen or add consumers`,
+      `${ids.length} pending redis entries were deleted before being acked (the stream reached transport.maxLenHard, or another client trimmed it) and are lost: add consumers or raise transport.maxLenHard`,
     );
   }
 }
