@@ -24,6 +24,7 @@ const defaults: ResolvedBusConfig = {
   mailbox: { capacity: 10_000, overflow: "block" },
   outbox: { capacity: 10_000, overflow: "drop-oldest" },
   maxPayloadBytes: 1_048_576,
+  maxDepth: 64,
 };
 
 interface Target {

@@ -20,6 +20,12 @@ export interface CliBusClient {
     options: { group?: string; signal: AbortSignal; onReady?: () => void },
     onEnvelope: (envelope: Envelope) => void,
   ): Promise<StreamEnd>;
+  /**
+   * Waits up to `timeoutMs` for what was published to leave this process (direct clients hold
+   * publishes in an outbox while the transport is unreachable); resolves with how many did not.
+   * Absent for HTTP clients, whose publishes are done when they return.
+   */
+  settle?(timeoutMs: number): Promise<{ undelivered: number }>;
   /** Flushes and releases connections (direct clients); absent for stateless HTTP clients. */
   close?(): Promise<void>;
 }

@@ -52,6 +52,10 @@ function directBusClient(endpoint: ConfigEndpoint, env: NodeJS.ProcessEnv, cwd: 
       await direct.close();
       return "aborted";
     },
+    async settle(timeoutMs) {
+      if (!opening) return { undelivered: 0 };
+      return (await opening).settle(timeoutMs);
+    },
     async close() {
       if (opening) await (await opening).close();
     },

@@ -14,6 +14,11 @@ export const ExitCode = {
   dataError: 65,
   /** The root supervisor failed, or the runtime could not start (EX_SOFTWARE). */
   runtimeFailed: 70,
+  /**
+   * `pub`: messages were accepted (their ids printed) but not delivered before `--timeout`,
+   * because the transport stayed unreachable (EX_TEMPFAIL: trying again later may work).
+   */
+  undelivered: 75,
   /** The config is invalid (EX_CONFIG). */
   config: 78,
   /** Interrupted by a second signal while stopping (128 + SIGINT). */

@@ -73,7 +73,10 @@ export class OpsClient {
     const query = new URLSearchParams({ pattern, ...(options.group ? { group: options.group } : {}) });
     let response: Response;
     try {
-      response = await this.fetch(`/subscribe?${query.toString()}`, { signal: options.signal, headers: { accept: "text/event-stream" } });
+      response = await this.fetch(`/subscribe?${query.toString()}`, {
+        signal: options.signal,
+        headers: { accept: "text/event-stream", ...this.authorization() },
+      });
     } catch (error) {
       if (options.signal.aborted) return "aborted";
       throw error;

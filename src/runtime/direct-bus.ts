@@ -25,9 +25,19 @@ export interface DirectBusOptions {
 /** A Bus on a config's transport, opened without a runtime. */
 export interface DirectBus {
   bus: Bus;
+  /**
+   * Waits up to `timeoutMs` for the outbox to empty, i.e. for every publish so far to be handed to
+   * the transport (publishes wait there while it is unreachable). Resolves with how many did not
+   * make it: those still waiting plus those the outbox dropped on overflow. Closing discards the
+   * rest, so a client that must not lose messages settles first and reports what is left.
+   */
+  settle(timeoutMs: number): Promise<{ undelivered: number }>;
   /** Unsubscribes, flushes pending publishes, closes the transport and removes throwaway groups. */
   close(): Promise<void>;
 }
+
+/** How often `settle` looks at the outbox while it waits. */
+const SETTLE_POLL_MS = 20;
 
 /**
  * Opens a Bus on `config.transport` without starting a runtime, for `plexus pub -c FILE` and
@@ -69,8 +79,19 @@ export async function openDirectBus(config: ResolvedConfig, options: DirectBusOp
   let closing: Promise<void> | undefined;
   return {
     bus: client,
+    settle: (timeoutMs) => settleOutbox(bus, timeoutMs),
     close: () => (closing ??= bus.close()),
   };
+}
+
+/** See {@link DirectBus.settle}. */
+async function settleOutbox(bus: MessageBus, timeoutMs: number): Promise<{ undelivered: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { depth, dropped } = bus.stats().outbox;
+    if (depth === 0 || Date.now() >= deadline) return { undelivered: depth + dropped };
+    await new Promise((resolve) => setTimeout(resolve, Math.min(SETTLE_POLL_MS, Math.max(1, deadline - Date.now()))));
+  }
 }
 
 /**

@@ -233,7 +233,7 @@ export class PlexusRuntime implements Runtime {
           tree: () => this.tree(),
           health: () => this.health(),
         },
-        config.runtime.ops,
+        { ...config.runtime.ops, maxDepth: config.bus.maxDepth },
       );
     }
     const slots = new ActorSlots(bus, config.bus.mailbox.crashRetries ?? DEFAULT_CRASH_RETRIES, this.log.child({ component: "bus" }));

@@ -12,6 +12,11 @@ export interface TransportFactoryContext {
   log?: Logger;
   /** Name recorded as the source of wrapped foreign messages and in consumer names. Default `plexus`. */
   source?: string;
+  /**
+   * Deepest nesting accepted in a received message: the bus section's `maxDepth` (an opened Bus
+   * passes its own). Default: the schema's.
+   */
+  maxDepth?: number;
 }
 
 /**
@@ -33,7 +38,11 @@ export function createTransport(input: TransportConfig, context: TransportFactor
 
 /** Builds the transport of an already resolved section (the runtime's loaded config). */
 export async function buildTransport(config: ResolvedTransportConfig, context: TransportFactoryContext = {}): Promise<Transport> {
-  const backendContext = { log: context.log ?? fallbackLogger(), source: context.source ?? DEFAULT_SOURCE };
+  const backendContext = {
+    log: context.log ?? fallbackLogger(),
+    source: context.source ?? DEFAULT_SOURCE,
+    ...(context.maxDepth === undefined ? {} : { maxDepth: context.maxDepth }),
+  };
   switch (config.kind) {
     case "memory":
       return new MemoryTransport();

@@ -89,7 +89,9 @@ export async function openResolvedBus(config: ResolvedOpenBusConfig, context: Op
         throw error;
       })
     : undefined;
-  const transport = context.transport ?? (await buildTransport(config.transport, { log: log.child({ component: "transport" }), source }));
+  const transport =
+    context.transport ??
+    (await buildTransport(config.transport, { log: log.child({ component: "transport" }), source, maxDepth: config.bus.maxDepth }));
   const bus = new MessageBus({
     transport,
     source,

@@ -12,7 +12,10 @@ import { PlexusError } from "../common/errors.js";
  *   `_inbox.<id>` request replies) is reserved for the runtime. A wildcard in the first segment of
  *   a pattern (`>`, `*.x`) never matches a system topic, so a catch-all subscriber does not receive
  *   every reply and dead letter (the same rule NATS applies to `$` subjects). Subscribe to them by
- *   name: `_dead.>`, `_dead.orders.*`. Publishing to a system topic is allowed (the Bus does it).
+ *   name: `_dead.>`, `_dead.orders.*`. Dead letters and replies are published by the runtime
+ *   only: `bus.publish` (and so `POST /publish` and `plexus pub`) refuses `_dead.*` and `_inbox.*`
+ *   with `RESERVED_TOPIC`, because a forged dead letter or reply would be indistinguishable from
+ *   the runtime's own. A request is answered by returning the reply from the handler.
  */
 
 /** Longest accepted topic or pattern, in characters; keeps keys and frames bounded. */
@@ -29,6 +32,20 @@ const SEGMENT_RE = /^[A-Za-z0-9_:-]+$/;
 /** True for topics reserved for the runtime (first segment starts with `_`). */
 export function isSystemTopic(topic: string): boolean {
   return topic.charCodeAt(0) === 95; /* "_" */
+}
+
+/**
+ * Why `topic` is not a valid topic, or undefined when it is. For topics that arrive from other
+ * processes (a ZeroMQ frame, a Redis entry), where a bad one is dead-lettered rather than thrown.
+ * A topic holding U+FFFD is reported as not UTF-8: that is what decoding invalid bytes produces.
+ */
+export function topicProblem(topic: string): string | undefined {
+  if (topic.length > 0 && topic.length <= MAX_TOPIC_LENGTH && TOPIC_RE.test(topic)) return undefined;
+  if (topic.length === 0) return "the topic is empty";
+  const shown = JSON.stringify(topic.length > 80 ? `${topic.slice(0, 80)}…` : topic);
+  if (topic.length > MAX_TOPIC_LENGTH) return `topic ${shown} has ${topic.length} characters, over the limit of ${MAX_TOPIC_LENGTH}`;
+  if (topic.includes("\uFFFD")) return `topic ${shown} is not valid UTF-8`;
+  return `topic ${shown} is not a valid topic: ${explainTopicProblem(topic)}`;
 }
 
 /** Throws PlexusError `INVALID_TOPIC` unless `topic` is a publishable (wildcard-free) topic. */
@@ -49,6 +66,26 @@ export function validateTopic(topic: string): void {
   }
   if (TOPIC_RE.test(topic)) return;
   throw new PlexusError("INVALID_TOPIC", `Invalid topic "${topic}": ${explainTopicProblem(topic)}`, { retryable: false });
+}
+
+/** First segment of request-reply inbox topics: `_inbox.<bus id>.<correlation id>`. */
+export const INBOX_SEGMENT = "_inbox";
+
+/**
+ * Throws PlexusError `RESERVED_TOPIC` for a topic only the runtime publishes on: dead letters
+ * (under `deadLetterPrefix`, `_dead` by default) and request replies (`_inbox.*`). Callers of
+ * `bus.publish` may not forge those (see the file comment); other system topics (`_doctor.*`)
+ * stay publishable. The Bus's own dead letters and replies do not go through this check.
+ */
+export function assertNotReserved(topic: string, deadLetterPrefix = "_dead"): void {
+  if (!isSystemTopic(topic) && !topic.startsWith(deadLetterPrefix)) return;
+  const first = topic.split(".", 1)[0];
+  if (first !== deadLetterPrefix && first !== INBOX_SEGMENT) return;
+  throw new PlexusError(
+    "RESERVED_TOPIC",
+    `Topic "${topic.length > 80 ? `${topic.slice(0, 80)}…` : topic}" is reserved for the runtime: ${deadLetterPrefix}.* carries its dead letters and ${INBOX_SEGMENT}.* its request replies. Publish on a topic of your own; to answer a bus.request, return the reply from the handler.`,
+    { retryable: false },
+  );
 }
 
 /** Throws PlexusError `INVALID_PATTERN` unless `pattern` is a valid subscription pattern. */

@@ -69,7 +69,20 @@ export const TRANSPORT_SCHEMA_DEFS = {
       url: { type: "string", minLength: 1, default: "redis://127.0.0.1:6379" },
       prefix: { type: "string", minLength: 1, default: "orion" },
       layout: { enum: ["events", "per-topic"], default: "events" },
-      maxLen: { type: "integer", minimum: 1, default: 10000 },
+      maxLen: {
+        type: "integer",
+        minimum: 1,
+        default: 10000,
+        description:
+          "Length each stream is trimmed towards. Entries a consumer group has not read and acked are never trimmed: the stream grows past maxLen while a group lags, up to maxLenHard.",
+      },
+      maxLenHard: {
+        type: "integer",
+        minimum: 1,
+        default: 100000,
+        description:
+          "Length no stream exceeds, even while a group lags (at least maxLen): beyond it the oldest entries are trimmed anyway, and each one a group had not read is counted and logged as lost to it.",
+      },
       claimIdleMs: { $ref: "#/$defs/duration", default: "30s" },
       maxDeliveries: { type: "integer", minimum: 1, default: 5 },
       blockMs: { $ref: "#/$defs/duration", default: "1s" },
@@ -90,6 +103,9 @@ export const TRANSPORT_SCHEMA_DEFS = {
     },
   },
 } as const satisfies SchemaDefs;
+
+/** The schema's default of `transport.maxLenHard`, for a resolved config written in code without it. */
+export const DEFAULT_MAX_LEN_HARD: number = TRANSPORT_SCHEMA_DEFS.redisTransport.properties.maxLenHard.default;
 
 /** The in-process transport: one process, no serialisation on the hot path. */
 export interface MemoryTransportConfig {
@@ -157,10 +173,21 @@ export interface RedisTransportConfig {
    */
   layout?: "events" | "per-topic";
   /**
-   * Approximate length each stream is trimmed to (`XADD MAXLEN ~`).
+   * Length each stream is trimmed towards (approximately, as `MAXLEN ~`). Entries a consumer group
+   * (of any process) has not read and acked are never trimmed: while a group lags, its stream
+   * grows past `maxLen` (up to `maxLenHard`), and the group holding it is logged and reported
+   * (`trimHeldBy`).
    * @defaultValue `10000`
    */
   maxLen?: number;
+  /**
+   * Length no stream exceeds, even while a consumer group lags (an abandoned group would otherwise
+   * keep its stream growing): beyond it the oldest entries are trimmed anyway, and every one a
+   * group had not read is counted (`drops["trimmed-unread"]`, per group in `trimmedUnread`) and
+   * logged as lost to that group when it happens. At least `maxLen`.
+   * @defaultValue `100000`
+   */
+  maxLenHard?: number;
   /**
    * Pending entries idle this long are reclaimed from consumers that died.
    * @defaultValue `"30s"`
@@ -224,6 +251,8 @@ export interface ResolvedRedisTransportConfig {
   prefix: string;
   layout: "events" | "per-topic";
   maxLen: number;
+  /** See {@link RedisTransportConfig.maxLenHard}; absent = the schema's default. */
+  maxLenHard?: number;
   claimIdleMs: number;
   maxDeliveries: number;
   blockMs: number;

@@ -17,7 +17,8 @@ const GROUP_FIGURES = [
 /**
  * Exposes the transport's own counters in /metrics, read at scrape time: connection state,
  * published/delivered/unrouted, drops below the Bus by socket or stream (e.g. ZeroMQ high-water
- * mark), and for redis the lag, pending and delivery counts of every consumer group.
+ * mark), and for redis the lag, pending and delivery counts of every consumer group and the
+ * streams a lagging group holds above maxLen.
  */
 export function registerTransportMetrics(metrics: Metrics, stats: () => TransportStats): void {
   metrics.gauge("transport_connected", "1 while the transport can deliver, else 0.", ["transport"], (gauge) => {
@@ -59,6 +60,17 @@ export function registerTransportMetrics(metrics: Metrics, stats: () => Transpor
           if (typeof value === "number") gauge.set({ group, figure }, value);
         }
       }
+    },
+  );
+  metrics.gauge(
+    "transport_trim_held",
+    "Length of each redis stream held above maxLen because a consumer group still needs its older entries, by stream and group.",
+    ["stream", "group"],
+    (gauge) => {
+      gauge.reset();
+      const current = stats();
+      if (current.kind !== "redis") return;
+      for (const [stream, hold] of Object.entries(current.details.trimHeldBy)) gauge.set({ stream, group: hold.group }, hold.length);
     },
   );
 }

@@ -62,8 +62,10 @@ export interface ZmqTransportStats extends TransportStatsCommon {
     filteredByPrefix: number;
     /** Messages from foreign (non-plexus) publishers wrapped in an envelope. */
     foreignWrapped: number;
-    /** Messages that could not be decoded or delivered, handed to the Bus's dead letters. */
+    /** Messages that could not be decoded or encoded, handed to the Bus's dead letters. */
     deadLettered: number;
+    /** Envelopes left out of a publish because JSON cannot encode them (dead-lettered without their payload). */
+    unencodable: number;
     /** Deliveries a mailbox refused. */
     refusedDeliveries: number;
     /** Topic prefixes subscribed on the socket. */
@@ -95,7 +97,7 @@ export interface RedisGroupCounters {
   filtered: number;
   /** Redeliveries of an envelope id already handled, acked without running the handler again. */
   deduped: number;
-  /** Pending entries MAXLEN deleted before they were acked: real loss, logged as an error. */
+  /** Pending entries deleted by someone else's trim or XDEL before they were acked: real loss, logged as an error. */
   trimmedWhilePending: number;
   /** XACK round trips that failed (the entries stay pending and are reclaimed later). */
   ackFailures: number;
@@ -129,11 +131,25 @@ export interface RedisTransportStats extends TransportStatsCommon {
     groups: Record<string, RedisGroupStats>;
     /** Entries parked in the dead-letter stream. */
     deadLettered: number;
+    /** Envelopes left out of a publish because JSON cannot encode them (dead-lettered without their payload). */
+    unencodable: number;
     /** Batches whose XADD failed (kept in the Bus's outbox). */
     publishErrors: number;
-    /** Times the trim guard warned that MAXLEN could delete pending entries. */
+    /** Entries this process's trims deleted (each read and acked by every group on its stream). */
+    trimmed: number;
+    /**
+     * Streams held above `maxLen` because a consumer group (of any process) still needs older
+     * entries: the group, the oldest entry it needs, and the stream's length.
+     */
+    trimHeldBy: Record<string, { group: string; neededFrom: string; length: number }>;
+    /**
+     * Entries this process trimmed at `maxLenHard` that a group had not read yet, by group: lost
+     * to that group (also in `drops["trimmed-unread"]`).
+     */
+    trimmedUnread: Record<string, number>;
+    /** Times the trim guard warned that a group of this process fell behind by 80 % of maxLen. */
     trimWarnings: number;
-    /** Groups (`stream#group`) so far behind that trimming could lose their pending entries. */
+    /** Groups (`stream#group`) of this process behind by 80 % of maxLen or more. */
     groupsAtRisk: string[];
     /** Envelope ids that fell out of the dedupe window. */
     dedupeEvictions: number;

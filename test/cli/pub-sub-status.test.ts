@@ -130,6 +130,16 @@ describe("plexus pub", () => {
     expect(bus.published.length - before).toBe(1);
   });
 
+  it("exits 65 for a payload JSON cannot encode again (nested 100,000 deep), publishing nothing", async () => {
+    const before = bus.published.length;
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const result = await runCliProcess(["pub", "x.deep", "-", "--url", server.address.url], { input: `${deep}\n` });
+    expect(result.code).toBe(65);
+    expect(result.stderr).toMatch(/stdin line 1 cannot be sent: .*nested/);
+    expect(result.stdout).toBe("");
+    expect(bus.published.length).toBe(before);
+  });
+
   it("sends the bearer token from --token or PLEXUS_TOKEN, and explains a 401", async () => {
     const [denied, viaFlag, viaEnv] = await Promise.all([
       runCliProcess(["pub", "a.b", "1", "--url", secured.address.url]),

@@ -76,6 +76,7 @@ export const conformanceBusConfig: ResolvedBusConfig = {
   mailbox: { capacity: 10_000, overflow: "drop-oldest" },
   outbox: { capacity: 100_000, overflow: "drop-oldest" },
   maxPayloadBytes: 4 * 1_048_576,
+  maxDepth: 64,
 };
 
 /** The topic the contract test governs and the schema file that governs it. */

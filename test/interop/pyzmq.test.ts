@@ -2,6 +2,8 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:chil
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/common/logger.js";
+import { MessageBus } from "../../src/transports/bus/message-bus.js";
 import { createEnvelope, type Envelope } from "../../src/transports/envelope.js";
 import { servicesRequired } from "../helpers/services.js";
 import { waitFor } from "../helpers/wait.js";
@@ -97,5 +99,50 @@ describe.skipIf(!hasPyzmq)("pyzmq interop through the plexus proxy", () => {
       expect(line.topic).toBe("orders.created");
       expect(line.message).toMatchObject({ topic: "orders.created", source: "plexus-test", payload: { i: expect.any(Number) } });
     }
+  });
+
+  it("dead-letters foreign frames whose topic is invalid or disagrees with their envelope's; delivers only by topic", async () => {
+    const { proxy, xsub, xpub } = await startProxy();
+    cleanups.push(() => proxy.stop());
+    const transport = await openTransport(zmqConfig({ xsub, xpub }));
+    const bus = new MessageBus({ transport, source: "plexus", log: silentLogger() });
+    await bus.start();
+    cleanups.push(() => bus.close());
+    const delivered: Envelope[] = [];
+    const dead: Envelope[] = [];
+    await bus.subscribe("x.>", (envelope) => void delivered.push(envelope));
+    await bus.subscribe("_dead.>", (envelope) => void dead.push(envelope));
+    const hex = (text: string) => Buffer.from(text, "utf8").toString("hex");
+    // An envelope that claims another topic than the frame it travels in.
+    const forged = { id: "forged-1", topic: "y.other", ts: 1, source: "pyzmq", payload: { forged: true } };
+    const messages = [
+      [hex("x.a"), hex(JSON.stringify(forged))],
+      [hex("x..bad"), hex('{"v": 1}')],
+      [Buffer.from([0x78, 0x2e, 0xff, 0xfe]).toString("hex"), hex('{"v": 2}')], // "x." + invalid UTF-8
+      [hex("x.ok"), hex('{"witness": true}')],
+    ];
+    const publisher = python("pyzmq_frames.py", [xsub, JSON.stringify(messages)]);
+    // Each round sends all four in order: three witnesses mean every bad frame came at least twice.
+    const witnesses = () => delivered.filter((envelope) => envelope.topic === "x.ok").length;
+    const deadTopics = () => new Set(dead.map((envelope) => envelope.headers?.topic ?? envelope.topic));
+    await waitFor(
+      () => witnesses() >= 3,
+      () => `three witnesses (stderr: ${publisher.stderr()})`,
+      10_000,
+    );
+    // Dead letters travel back through the proxy: wait for one of each kind, then compare.
+    await waitFor(
+      () => deadTopics().size >= 3,
+      () => `a dead letter for each bad frame (delivered topics: ${[...new Set(delivered.map((e) => e.topic))].join(", ")})`,
+      10_000,
+    );
+    publisher.child.stdin.end();
+    expect([...new Set(delivered.map((envelope) => envelope.topic))]).toEqual(["x.ok"]);
+    const byTopic = (topic: string) => dead.filter((envelope) => envelope.topic === topic);
+    expect(byTopic("_dead.x.a")[0]?.headers?.reason).toMatch(/envelope's own topic "y\.other" differs from its frame topic "x\.a"/);
+    const invalid = byTopic("_dead._invalid-topic");
+    expect(invalid.map((envelope) => envelope.headers?.topic)).toEqual(expect.arrayContaining(["x..bad", "x.\uFFFD\uFFFD"]));
+    expect(invalid.find((envelope) => envelope.headers?.topic === "x..bad")?.headers?.reason).toMatch(/segment 2 is empty/);
+    expect(invalid.find((envelope) => envelope.headers?.topic !== "x..bad")?.headers?.reason).toMatch(/not valid UTF-8/);
   });
 });

@@ -22,6 +22,7 @@ describe("resolveTransportConfig", () => {
       prefix: "orion",
       layout: "events",
       maxLen: 10_000,
+      maxLenHard: 100_000,
       claimIdleMs: 30_000,
       maxDeliveries: 5,
       blockMs: 1_000,

@@ -106,7 +106,20 @@ const schema0 = {
         url: { type: "string", minLength: 1, default: "redis://127.0.0.1:6379" },
         prefix: { type: "string", minLength: 1, default: "orion" },
         layout: { enum: ["events", "per-topic"], default: "events" },
-        maxLen: { type: "integer", minimum: 1, default: 10000 },
+        maxLen: {
+          type: "integer",
+          minimum: 1,
+          default: 10000,
+          description:
+            "Length each stream is trimmed towards. Entries a consumer group has not read and acked are never trimmed: the stream grows past maxLen while a group lags, up to maxLenHard.",
+        },
+        maxLenHard: {
+          type: "integer",
+          minimum: 1,
+          default: 100000,
+          description:
+            "Length no stream exceeds, even while a group lags (at least maxLen): beyond it the oldest entries are trimmed anyway, and each one a group had not read is counted and logged as lost to it.",
+        },
         claimIdleMs: { $ref: "#/$defs/duration", default: "30s" },
         maxDeliveries: { type: "integer", minimum: 1, default: 5 },
         blockMs: { $ref: "#/$defs/duration", default: "1s" },
@@ -141,6 +154,14 @@ const schema0 = {
         mailbox: { $ref: "#/$defs/mailbox", default: {} },
         outbox: { $ref: "#/$defs/outbox", default: {} },
         maxPayloadBytes: { type: "integer", minimum: 1, default: 4194304 },
+        maxDepth: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1000,
+          default: 64,
+          description:
+            "Deepest nesting of arrays and objects in a message's JSON, the envelope counting as one level. Deeper messages from other processes are dead-lettered; deeper publishes are refused.",
+        },
       },
     },
     mailbox: {
@@ -1113,7 +1134,20 @@ const schema8 = {
     url: { type: "string", minLength: 1, default: "redis://127.0.0.1:6379" },
     prefix: { type: "string", minLength: 1, default: "orion" },
     layout: { enum: ["events", "per-topic"], default: "events" },
-    maxLen: { type: "integer", minimum: 1, default: 10000 },
+    maxLen: {
+      type: "integer",
+      minimum: 1,
+      default: 10000,
+      description:
+        "Length each stream is trimmed towards. Entries a consumer group has not read and acked are never trimmed: the stream grows past maxLen while a group lags, up to maxLenHard.",
+    },
+    maxLenHard: {
+      type: "integer",
+      minimum: 1,
+      default: 100000,
+      description:
+        "Length no stream exceeds, even while a group lags (at least maxLen): beyond it the oldest entries are trimmed anyway, and each one a group had not read is counted and logged as lost to it.",
+    },
     claimIdleMs: { $ref: "#/$defs/duration", default: "30s" },
     maxDeliveries: { type: "integer", minimum: 1, default: 5 },
     blockMs: { $ref: "#/$defs/duration", default: "1s" },
@@ -1151,6 +1185,9 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
     }
     if (data.maxLen === undefined) {
       data.maxLen = 10000;
+    }
+    if (data.maxLenHard === undefined) {
+      data.maxLenHard = 100000;
     }
     if (data.claimIdleMs === undefined) {
       data.claimIdleMs = "30s";
@@ -1345,16 +1382,16 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    let data5 = data.claimIdleMs;
-    if (!(typeof data5 == "number" && isFinite(data5)) && typeof data5 !== "string") {
+    let data5 = data.maxLenHard;
+    if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
       const err9 = {
-        instancePath: instancePath + "/claimIdleMs",
-        schemaPath: "#/$defs/duration/type",
+        instancePath: instancePath + "/maxLenHard",
+        schemaPath: "#/properties/maxLenHard/type",
         keyword: "type",
-        params: { type: schema7.type },
-        message: "must be number,string",
-        schema: schema7.type,
-        parentSchema: schema7,
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema8.properties.maxLenHard.type,
+        parentSchema: schema8.properties.maxLenHard,
         data: data5,
       };
       if (vErrors === null) {
@@ -1365,15 +1402,15 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (typeof data5 == "number" && isFinite(data5)) {
-      if (data5 < 0 || isNaN(data5)) {
+      if (data5 < 1 || isNaN(data5)) {
         const err10 = {
-          instancePath: instancePath + "/claimIdleMs",
-          schemaPath: "#/$defs/duration/minimum",
+          instancePath: instancePath + "/maxLenHard",
+          schemaPath: "#/properties/maxLenHard/minimum",
           keyword: "minimum",
-          params: { comparison: ">=", limit: 0 },
-          message: "must be >= 0",
-          schema: 0,
-          parentSchema: schema7,
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema8.properties.maxLenHard,
           data: data5,
         };
         if (vErrors === null) {
@@ -1384,9 +1421,48 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (typeof data5 === "string") {
-      if (!pattern0.test(data5)) {
-        const err11 = {
+    let data6 = data.claimIdleMs;
+    if (!(typeof data6 == "number" && isFinite(data6)) && typeof data6 !== "string") {
+      const err11 = {
+        instancePath: instancePath + "/claimIdleMs",
+        schemaPath: "#/$defs/duration/type",
+        keyword: "type",
+        params: { type: schema7.type },
+        message: "must be number,string",
+        schema: schema7.type,
+        parentSchema: schema7,
+        data: data6,
+      };
+      if (vErrors === null) {
+        vErrors = [err11];
+      } else {
+        vErrors.push(err11);
+      }
+      errors++;
+    }
+    if (typeof data6 == "number" && isFinite(data6)) {
+      if (data6 < 0 || isNaN(data6)) {
+        const err12 = {
+          instancePath: instancePath + "/claimIdleMs",
+          schemaPath: "#/$defs/duration/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 0 },
+          message: "must be >= 0",
+          schema: 0,
+          parentSchema: schema7,
+          data: data6,
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (typeof data6 === "string") {
+      if (!pattern0.test(data6)) {
+        const err13 = {
           instancePath: instancePath + "/claimIdleMs",
           schemaPath: "#/$defs/duration/pattern",
           keyword: "pattern",
@@ -1394,45 +1470,6 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           message: 'must match pattern "' + "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$" + '"',
           schema: "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$",
           parentSchema: schema7,
-          data: data5,
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    let data6 = data.maxDeliveries;
-    if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
-      const err12 = {
-        instancePath: instancePath + "/maxDeliveries",
-        schemaPath: "#/properties/maxDeliveries/type",
-        keyword: "type",
-        params: { type: "integer" },
-        message: "must be integer",
-        schema: schema8.properties.maxDeliveries.type,
-        parentSchema: schema8.properties.maxDeliveries,
-        data: data6,
-      };
-      if (vErrors === null) {
-        vErrors = [err12];
-      } else {
-        vErrors.push(err12);
-      }
-      errors++;
-    }
-    if (typeof data6 == "number" && isFinite(data6)) {
-      if (data6 < 1 || isNaN(data6)) {
-        const err13 = {
-          instancePath: instancePath + "/maxDeliveries",
-          schemaPath: "#/properties/maxDeliveries/minimum",
-          keyword: "minimum",
-          params: { comparison: ">=", limit: 1 },
-          message: "must be >= 1",
-          schema: 1,
-          parentSchema: schema8.properties.maxDeliveries,
           data: data6,
         };
         if (vErrors === null) {
@@ -1443,16 +1480,16 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    let data7 = data.blockMs;
-    if (!(typeof data7 == "number" && isFinite(data7)) && typeof data7 !== "string") {
+    let data7 = data.maxDeliveries;
+    if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
       const err14 = {
-        instancePath: instancePath + "/blockMs",
-        schemaPath: "#/$defs/duration/type",
+        instancePath: instancePath + "/maxDeliveries",
+        schemaPath: "#/properties/maxDeliveries/type",
         keyword: "type",
-        params: { type: schema7.type },
-        message: "must be number,string",
-        schema: schema7.type,
-        parentSchema: schema7,
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema8.properties.maxDeliveries.type,
+        parentSchema: schema8.properties.maxDeliveries,
         data: data7,
       };
       if (vErrors === null) {
@@ -1463,15 +1500,15 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (typeof data7 == "number" && isFinite(data7)) {
-      if (data7 < 0 || isNaN(data7)) {
+      if (data7 < 1 || isNaN(data7)) {
         const err15 = {
-          instancePath: instancePath + "/blockMs",
-          schemaPath: "#/$defs/duration/minimum",
+          instancePath: instancePath + "/maxDeliveries",
+          schemaPath: "#/properties/maxDeliveries/minimum",
           keyword: "minimum",
-          params: { comparison: ">=", limit: 0 },
-          message: "must be >= 0",
-          schema: 0,
-          parentSchema: schema7,
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema8.properties.maxDeliveries,
           data: data7,
         };
         if (vErrors === null) {
@@ -1482,9 +1519,48 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (typeof data7 === "string") {
-      if (!pattern0.test(data7)) {
-        const err16 = {
+    let data8 = data.blockMs;
+    if (!(typeof data8 == "number" && isFinite(data8)) && typeof data8 !== "string") {
+      const err16 = {
+        instancePath: instancePath + "/blockMs",
+        schemaPath: "#/$defs/duration/type",
+        keyword: "type",
+        params: { type: schema7.type },
+        message: "must be number,string",
+        schema: schema7.type,
+        parentSchema: schema7,
+        data: data8,
+      };
+      if (vErrors === null) {
+        vErrors = [err16];
+      } else {
+        vErrors.push(err16);
+      }
+      errors++;
+    }
+    if (typeof data8 == "number" && isFinite(data8)) {
+      if (data8 < 0 || isNaN(data8)) {
+        const err17 = {
+          instancePath: instancePath + "/blockMs",
+          schemaPath: "#/$defs/duration/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 0 },
+          message: "must be >= 0",
+          schema: 0,
+          parentSchema: schema7,
+          data: data8,
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (typeof data8 === "string") {
+      if (!pattern0.test(data8)) {
+        const err18 = {
           instancePath: instancePath + "/blockMs",
           schemaPath: "#/$defs/duration/pattern",
           keyword: "pattern",
@@ -1492,45 +1568,6 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           message: 'must match pattern "' + "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$" + '"',
           schema: "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$",
           parentSchema: schema7,
-          data: data7,
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-    let data8 = data.batch;
-    if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
-      const err17 = {
-        instancePath: instancePath + "/batch",
-        schemaPath: "#/properties/batch/type",
-        keyword: "type",
-        params: { type: "integer" },
-        message: "must be integer",
-        schema: schema8.properties.batch.type,
-        parentSchema: schema8.properties.batch,
-        data: data8,
-      };
-      if (vErrors === null) {
-        vErrors = [err17];
-      } else {
-        vErrors.push(err17);
-      }
-      errors++;
-    }
-    if (typeof data8 == "number" && isFinite(data8)) {
-      if (data8 < 1 || isNaN(data8)) {
-        const err18 = {
-          instancePath: instancePath + "/batch",
-          schemaPath: "#/properties/batch/minimum",
-          keyword: "minimum",
-          params: { comparison: ">=", limit: 1 },
-          message: "must be >= 1",
-          schema: 1,
-          parentSchema: schema8.properties.batch,
           data: data8,
         };
         if (vErrors === null) {
@@ -1541,16 +1578,16 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    let data9 = data.dedupeWindow;
+    let data9 = data.batch;
     if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
       const err19 = {
-        instancePath: instancePath + "/dedupeWindow",
-        schemaPath: "#/properties/dedupeWindow/type",
+        instancePath: instancePath + "/batch",
+        schemaPath: "#/properties/batch/type",
         keyword: "type",
         params: { type: "integer" },
         message: "must be integer",
-        schema: schema8.properties.dedupeWindow.type,
-        parentSchema: schema8.properties.dedupeWindow,
+        schema: schema8.properties.batch.type,
+        parentSchema: schema8.properties.batch,
         data: data9,
       };
       if (vErrors === null) {
@@ -1561,15 +1598,15 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (typeof data9 == "number" && isFinite(data9)) {
-      if (data9 < 0 || isNaN(data9)) {
+      if (data9 < 1 || isNaN(data9)) {
         const err20 = {
-          instancePath: instancePath + "/dedupeWindow",
-          schemaPath: "#/properties/dedupeWindow/minimum",
+          instancePath: instancePath + "/batch",
+          schemaPath: "#/properties/batch/minimum",
           keyword: "minimum",
-          params: { comparison: ">=", limit: 0 },
-          message: "must be >= 0",
-          schema: 0,
-          parentSchema: schema8.properties.dedupeWindow,
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema8.properties.batch,
           data: data9,
         };
         if (vErrors === null) {
@@ -1580,16 +1617,16 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    let data10 = data.pack;
+    let data10 = data.dedupeWindow;
     if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
       const err21 = {
-        instancePath: instancePath + "/pack",
-        schemaPath: "#/properties/pack/type",
+        instancePath: instancePath + "/dedupeWindow",
+        schemaPath: "#/properties/dedupeWindow/type",
         keyword: "type",
         params: { type: "integer" },
         message: "must be integer",
-        schema: schema8.properties.pack.type,
-        parentSchema: schema8.properties.pack,
+        schema: schema8.properties.dedupeWindow.type,
+        parentSchema: schema8.properties.dedupeWindow,
         data: data10,
       };
       if (vErrors === null) {
@@ -1600,15 +1637,15 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (typeof data10 == "number" && isFinite(data10)) {
-      if (data10 < 1 || isNaN(data10)) {
+      if (data10 < 0 || isNaN(data10)) {
         const err22 = {
-          instancePath: instancePath + "/pack",
-          schemaPath: "#/properties/pack/minimum",
+          instancePath: instancePath + "/dedupeWindow",
+          schemaPath: "#/properties/dedupeWindow/minimum",
           keyword: "minimum",
-          params: { comparison: ">=", limit: 1 },
-          message: "must be >= 1",
-          schema: 1,
-          parentSchema: schema8.properties.pack,
+          params: { comparison: ">=", limit: 0 },
+          message: "must be >= 0",
+          schema: 0,
+          parentSchema: schema8.properties.dedupeWindow,
           data: data10,
         };
         if (vErrors === null) {
@@ -1619,8 +1656,47 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
+    let data11 = data.pack;
+    if (!(typeof data11 == "number" && !(data11 % 1) && !isNaN(data11) && isFinite(data11))) {
+      const err23 = {
+        instancePath: instancePath + "/pack",
+        schemaPath: "#/properties/pack/type",
+        keyword: "type",
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema8.properties.pack.type,
+        parentSchema: schema8.properties.pack,
+        data: data11,
+      };
+      if (vErrors === null) {
+        vErrors = [err23];
+      } else {
+        vErrors.push(err23);
+      }
+      errors++;
+    }
+    if (typeof data11 == "number" && isFinite(data11)) {
+      if (data11 < 1 || isNaN(data11)) {
+        const err24 = {
+          instancePath: instancePath + "/pack",
+          schemaPath: "#/properties/pack/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema8.properties.pack,
+          data: data11,
+        };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err23 = {
+    const err25 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -1631,9 +1707,9 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       data,
     };
     if (vErrors === null) {
-      vErrors = [err23];
+      vErrors = [err25];
     } else {
-      vErrors.push(err23);
+      vErrors.push(err25);
     }
     errors++;
   }
@@ -1995,6 +2071,14 @@ const schema12 = {
     mailbox: { $ref: "#/$defs/mailbox", default: {} },
     outbox: { $ref: "#/$defs/outbox", default: {} },
     maxPayloadBytes: { type: "integer", minimum: 1, default: 4194304 },
+    maxDepth: {
+      type: "integer",
+      minimum: 1,
+      maximum: 1000,
+      default: 64,
+      description:
+        "Deepest nesting of arrays and objects in a message's JSON, the envelope counting as one level. Deeper messages from other processes are dead-lettered; deeper publishes are refused.",
+    },
   },
 };
 const schema13 = {
@@ -2040,8 +2124,11 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
     if (data.maxPayloadBytes === undefined) {
       data.maxPayloadBytes = 4194304;
     }
+    if (data.maxDepth === undefined) {
+      data.maxDepth = 64;
+    }
     for (const key0 in data) {
-      if (!(key0 === "mailbox" || key0 === "outbox" || key0 === "maxPayloadBytes")) {
+      if (!(key0 === "mailbox" || key0 === "outbox" || key0 === "maxPayloadBytes" || key0 === "maxDepth")) {
         const err0 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -2349,8 +2436,65 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
+    let data8 = data.maxDepth;
+    if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
+      const err15 = {
+        instancePath: instancePath + "/maxDepth",
+        schemaPath: "#/properties/maxDepth/type",
+        keyword: "type",
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema12.properties.maxDepth.type,
+        parentSchema: schema12.properties.maxDepth,
+        data: data8,
+      };
+      if (vErrors === null) {
+        vErrors = [err15];
+      } else {
+        vErrors.push(err15);
+      }
+      errors++;
+    }
+    if (typeof data8 == "number" && isFinite(data8)) {
+      if (data8 > 1000 || isNaN(data8)) {
+        const err16 = {
+          instancePath: instancePath + "/maxDepth",
+          schemaPath: "#/properties/maxDepth/maximum",
+          keyword: "maximum",
+          params: { comparison: "<=", limit: 1000 },
+          message: "must be <= 1000",
+          schema: 1000,
+          parentSchema: schema12.properties.maxDepth,
+          data: data8,
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+      if (data8 < 1 || isNaN(data8)) {
+        const err17 = {
+          instancePath: instancePath + "/maxDepth",
+          schemaPath: "#/properties/maxDepth/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema12.properties.maxDepth,
+          data: data8,
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err15 = {
+    const err18 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -2361,9 +2505,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       data,
     };
     if (vErrors === null) {
-      vErrors = [err15];
+      vErrors = [err18];
     } else {
-      vErrors.push(err15);
+      vErrors.push(err18);
     }
     errors++;
   }

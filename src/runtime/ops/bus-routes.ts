@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { PlexusError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import type { PublishOptions } from "../../transports/bus/bus.js";
+import { checkPayloadDepth } from "../../transports/bus/payload-depth.js";
 import type { OpsTarget } from "./server.js";
 import { SseStream, type SseOptions } from "./sse.js";
 
@@ -9,12 +10,21 @@ import { SseStream, type SseOptions } from "./sse.js";
  * `POST /publish` and `GET /subscribe` (Server-Sent Events): the bus, reachable over HTTP. Open
  * streams are added to `streams` so that closing the server can end them.
  */
-export function registerBusRoutes(app: FastifyInstance, target: OpsTarget, sse: SseOptions, streams: Set<SseStream>): void {
+export function registerBusRoutes(
+  app: FastifyInstance,
+  target: OpsTarget,
+  bounds: { sse: SseOptions; maxDepth: number },
+  streams: Set<SseStream>,
+): void {
+  const { sse, maxDepth } = bounds;
   let sseCount = 0;
   app.post("/publish", async (request, reply) => {
     const parsed = parsePublishBody(request.body);
     if (typeof parsed === "string") return reply.code(400).send({ error: parsed });
     try {
+      // The body came from the network: whatever the transport, nothing deeper than bus.maxDepth
+      // enters the bus (in memory the Bus itself does not walk payloads).
+      checkPayloadDepth(parsed.topic, parsed.payload, maxDepth);
       const envelope = await target.bus.publish(parsed.topic, parsed.payload, parsed.options);
       return reply.code(202).send({ id: envelope.id, topic: envelope.topic });
     } catch (error) {

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import Fastify from "fastify";
 import { collectDefaultMetrics, type Registry } from "prom-client";
 import type { Bus } from "../../transports/bus/bus.js";
+import { DEFAULT_MAX_DEPTH } from "../../transports/bus/bus-config.js";
 import type { OpsRoutes } from "../actor-context.js";
 import type { ActorTreeNode } from "../lifecycle-types.js";
 import type { Logger } from "../../common/logger.js";
@@ -31,7 +32,10 @@ export interface OpsServerOptions {
   host: string;
   /** 0 binds an ephemeral port (read it from `address`). */
   port: number;
-  /** Bearer token required for every non-GET request when set (always set beyond loopback). */
+  /**
+   * Bearer token required, when set, for every request that changes something or carries bus
+   * messages: every non-GET request and `GET /subscribe` (always set beyond loopback).
+   */
   token?: string;
   /** Largest request body accepted; larger gets 413. */
   maxBodyBytes: number;
@@ -39,17 +43,39 @@ export interface OpsServerOptions {
   sse?: Partial<SseOptions>;
   /** On close, requests still running after this long are cut off. Default 5 s. */
   closeGraceMs?: number;
+  /** `bus.maxDepth`: `POST /publish` refuses payloads nested deeper. Default: the schema's. */
+  maxDepth?: number;
+}
+
+/** What the ops server holds for its clients right now; all three return to 0 when they are gone. */
+export interface OpsServerStats {
+  sockets: number;
+  requests: number;
+  streams: number;
 }
 
 /** A listening ops server. `route()` mounts actor routes at run time. */
 export interface OpsServer extends OpsRoutes {
   readonly address: { host: string; port: number; url: string };
+  /** Open sockets, requests in flight and open `/subscribe` streams, as tracked now. */
+  stats(): OpsServerStats;
   /** Ends every `/subscribe` stream and stops listening. Idempotent. */
   close(): Promise<void>;
 }
 
 const BUILTIN_PATHS = new Set(["/health", "/ready", "/metrics", "/actors", "/publish", "/subscribe"]);
 const DEFAULT_SSE: SseOptions = { heartbeatMs: 15_000, mailboxCapacity: 1_000 };
+
+/**
+ * Whether a request needs the token (when one is set). State reads (`/health`, `/ready`,
+ * `/metrics`, `/actors`) stay open for probes and scrapers; `/subscribe` streams the bus's
+ * messages, which are data, so it needs the token like a publish does.
+ */
+function needsToken(method: string, url: string): boolean {
+  if (method !== "GET" && method !== "HEAD") return true;
+  const path = url.split("?", 1)[0];
+  return path === "/subscribe";
+}
 
 // prom-client's default collectors must be registered once per registry, or it throws on the second.
 const registriesWithDefaults = new WeakSet<Registry>();
@@ -66,6 +92,7 @@ export async function startOpsServer(target: OpsTarget, options: OpsServerOption
   const dynamicRoutes = new DynamicRouteTable(BUILTIN_PATHS);
   const streams = new Set<SseStream>();
   const connections = new ConnectionTracker(app.server);
+  target.metrics.gauge("ops_connections", "open ops server sockets", [], (gauge) => gauge.set(connections.counts().sockets));
 
   if (!registriesWithDefaults.has(target.metrics.registry)) {
     registriesWithDefaults.add(target.metrics.registry);
@@ -75,13 +102,13 @@ export async function startOpsServer(target: OpsTarget, options: OpsServerOption
   if (options.token) {
     const token = options.token;
     app.addHook("onRequest", async (request, reply) => {
-      if (request.method === "GET" || request.method === "HEAD") return;
+      if (!needsToken(request.method, request.url)) return;
       if (!bearerMatches(request.headers.authorization, token)) {
         await reply
           .code(401)
           .header("www-authenticate", "Bearer")
           .send({
-            error: `${request.method} ${request.url.split("?")[0]} needs "Authorization: Bearer <runtime.ops.token>" (plexus pub: --token or PLEXUS_TOKEN)`,
+            error: `${request.method} ${request.url.split("?")[0]} needs "Authorization: Bearer <runtime.ops.token>" (plexus pub/sub: --token or PLEXUS_TOKEN)`,
           });
       }
     });
@@ -99,7 +126,7 @@ export async function startOpsServer(target: OpsTarget, options: OpsServerOption
   });
 
   registerRuntimeRoutes(app, target);
-  registerBusRoutes(app, target, sse, streams);
+  registerBusRoutes(app, target, { sse, maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH }, streams);
   registerActorRoutes(app, dynamicRoutes, BUILTIN_PATHS, target.log);
 
   try {
@@ -118,6 +145,7 @@ export async function startOpsServer(target: OpsTarget, options: OpsServerOption
   return {
     address,
     route: (method, path, handler) => dynamicRoutes.add(method, path, handler),
+    stats: () => ({ ...connections.counts(), streams: streams.size }),
     close() {
       closing ??= (async () => {
         // Open event streams never end by themselves; the HTTP server would wait on them forever.

@@ -24,6 +24,14 @@ export const BUS_SCHEMA_DEFS = {
       mailbox: { $ref: "#/$defs/mailbox", default: {} },
       outbox: { $ref: "#/$defs/outbox", default: {} },
       maxPayloadBytes: { type: "integer", minimum: 1, default: 4194304 },
+      maxDepth: {
+        type: "integer",
+        minimum: 1,
+        maximum: 1000,
+        default: 64,
+        description:
+          "Deepest nesting of arrays and objects in a message's JSON, the envelope counting as one level. Deeper messages from other processes are dead-lettered; deeper publishes are refused.",
+      },
     },
   },
   mailbox: {
@@ -124,6 +132,14 @@ export interface BusConfig {
    * @defaultValue `4194304`
    */
   maxPayloadBytes?: number;
+  /**
+   * Deepest nesting of arrays and objects in a message's JSON (the envelope counts as one level).
+   * A message from another process nested deeper is dead-lettered with its raw text before any
+   * handler sees it; a publish over a network transport (and `POST /publish`) nested deeper is
+   * refused with `PAYLOAD_TOO_DEEP`. At most 1000: far deeper, encoding JSON overflows the stack.
+   * @defaultValue `64`
+   */
+  maxDepth?: number;
 }
 
 /** The `contracts` section, resolved. */
@@ -145,7 +161,17 @@ export interface ResolvedBusConfig {
   mailbox: Required<Omit<MailboxConfig, "crashRetries">> & Pick<MailboxConfig, "crashRetries">;
   outbox: Required<OutboxConfig>;
   maxPayloadBytes: number;
+  maxDepth: number;
 }
+
+/**
+ * The schema's default of `bus.maxDepth`, for the parts that check depth without a bus section
+ * at hand (a transport or ops server built on its own).
+ */
+export const DEFAULT_MAX_DEPTH: number = BUS_SCHEMA_DEFS.bus.properties.maxDepth.default;
+
+/** The largest `bus.maxDepth` the schema allows: nothing nested deeper can be published on any bus. */
+export const LARGEST_MAX_DEPTH: number = BUS_SCHEMA_DEFS.bus.properties.maxDepth.maximum;
 
 const BUS_SECTION = sectionSchema("bus", BUS_SCHEMA_DEFS);
 const CONTRACTS_SECTION = sectionSchema("contracts", BUS_SCHEMA_DEFS);

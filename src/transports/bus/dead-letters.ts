@@ -1,12 +1,20 @@
 import type { Logger } from "../../common/logger.js";
 import { createEnvelope, type Envelope } from "../envelope.js";
 import { ThrottledLog } from "../../common/throttled-log.js";
+import { MAX_TOPIC_LENGTH, topicProblem } from "../topics.js";
+
+/**
+ * Last segment of the dead-letter topic of messages whose own topic is not valid (`x..bad`, bytes
+ * that are not UTF-8): `_dead._invalid-topic`, with the original topic in `headers.topic`.
+ */
+export const INVALID_TOPIC_SEGMENT = "_invalid-topic";
 
 /**
  * Dead letters: a message that could not be handled is published to `<prefix>.<original topic>`
  * (`_dead.orders.created`) with the original envelope (or the undecodable frame) as payload and
  * headers `reason` (a short code: `drop-oldest`, `handler-error`, `contract`, …), `error` (the
- * human detail, when there is one), `originalId` and `subscription` when known.
+ * human detail, when there is one), `originalId` and `subscription` when known. A message whose
+ * topic is not valid goes to `<prefix>._invalid-topic` with that topic in `headers.topic`.
  *
  * Dead-lettering never recurses: a failure on a dead-letter topic is counted and logged only.
  */
@@ -50,7 +58,11 @@ export class DeadLetters {
       this.throttled.warn(`skip:${topic}`, { topic, ...headers }, "failure on a dead-letter topic; not dead-lettered again");
       return;
     }
-    const envelope = createEnvelope(`${this.prefix}.${topic}`, payload, this.source, headers);
+    // A topic that is not valid cannot be part of a topic: such letters share one, naming it in a header.
+    const invalid = topicProblem(topic) !== undefined;
+    const deadTopic = invalid ? `${this.prefix}.${INVALID_TOPIC_SEGMENT}` : `${this.prefix}.${topic}`;
+    if (invalid) headers.topic = topic.length > MAX_TOPIC_LENGTH ? `${topic.slice(0, MAX_TOPIC_LENGTH)}…` : topic;
+    const envelope = createEnvelope(deadTopic, payload, this.source, headers);
     this.published++;
     try {
       const result = this.send(envelope);

@@ -13,11 +13,12 @@ import { DeadLetters } from "./dead-letters.js";
 import { createEnvelope, type Envelope } from "../envelope.js";
 import { Mailbox, type DropReason } from "./mailbox.js";
 import { Outbox } from "./outbox.js";
+import { checkPayloadDepth } from "./payload-depth.js";
 import { checkPayloadSize } from "./payload-size.js";
 import { CORRELATION_HEADER, PendingRequests, REPLY_ERROR_HEADER, REPLY_TO_HEADER } from "./request-reply.js";
 import { ThrottledLog } from "../../common/throttled-log.js";
 import { DEFAULT_SOURCE } from "../default-source.js";
-import { isSystemTopic, validatePattern, validateTopic } from "../topics.js";
+import { assertNotReserved, isSystemTopic, validatePattern, validateTopic } from "../topics.js";
 import type { Delivery, Transport, TransportSubscription } from "../transport.js";
 
 /**
@@ -138,6 +139,8 @@ export class MessageBus implements Bus {
     try {
       if (this.closed) throw new PlexusError("BUS_CLOSED", `publish to "${topic}" after the bus was closed`);
       this.checkTopic(topic);
+      // Across processes the payload is encoded and checked by every receiver; in memory it is not walked.
+      if (!this.local) checkPayloadDepth(topic, payload, this.bounds.maxDepth);
       checkPayloadSize(topic, payload, this.bounds.maxPayloadBytes, !this.local);
       if (this.contracts !== undefined) this.checkOutgoing(topic, payload);
       const envelope = createEnvelope(topic, payload, options?.source ?? this.source, options?.headers);
@@ -266,6 +269,7 @@ export class MessageBus implements Bus {
   private checkTopic(topic: string): void {
     if (this.knownTopics.has(topic)) return;
     validateTopic(topic);
+    assertNotReserved(topic, this.deadLetters.prefix);
     if (this.knownTopics.size >= KNOWN_TOPICS_MAX) this.knownTopics.clear();
     this.knownTopics.add(topic);
   }

@@ -11,11 +11,12 @@ import {
   plexusEntry,
   type DecodedEntry,
 } from "./codec.js";
+import { DEFAULT_MAX_DEPTH } from "../bus/bus-config.js";
 import type { DeadLetterWriter } from "./dead-letter-writer.js";
 import type { DedupeWindow } from "./dedupe-window.js";
 import type { GroupCounters } from "./group-counters.js";
 import type { RawEntry } from "./replies.js";
-import { patternMatches } from "../topics.js";
+import { patternMatches, topicProblem } from "../topics.js";
 import type { Delivery } from "../transport.js";
 
 /** Most recent handler errors remembered (for dead-letter reasons); older ones are forgotten. */
@@ -49,9 +50,12 @@ export class BatchProcessor {
   private readonly dedupe: DedupeWindow;
   private readonly counters: GroupCounters;
   private readonly log: Logger;
+  /** Deepest nesting accepted in an entry's JSON (`bus.maxDepth`). */
+  readonly maxDepth: number;
   private readonly inFlight = new Set<string>();
   private readonly lastErrors = new Map<string, string>();
-  private readonly topicMatches = new Map<string, boolean>();
+  /** Per topic: delivered here (true), not this subscription's (false), or why it is refused. */
+  private readonly topicVerdicts = new Map<string, boolean | string>();
   /** The previous batch's XACK, awaited before the next one so at most one is outstanding. */
   private pendingAck: Promise<void> = Promise.resolve();
 
@@ -64,6 +68,8 @@ export class BatchProcessor {
     dedupe: DedupeWindow;
     counters: GroupCounters;
     log: Logger;
+    /** `bus.maxDepth`: entries nested deeper are dead-lettered. Default: the schema's. */
+    maxDepth?: number;
   }) {
     this.pattern = options.pattern;
     this.group = options.group;
@@ -73,17 +79,23 @@ export class BatchProcessor {
     this.dedupe = options.dedupe;
     this.counters = options.counters;
     this.log = options.log;
+    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   }
 
-  /** Whether `topic` matches this subscription's pattern, remembered per topic (bounded). */
-  private matches(topic: string): boolean {
-    let match = this.topicMatches.get(topic);
-    if (match === undefined) {
-      if (this.topicMatches.size >= TOPIC_CACHE_LIMIT) this.topicMatches.clear(); // only a cache
-      match = patternMatches(this.pattern, topic);
-      this.topicMatches.set(topic, match);
+  /**
+   * Whether an entry on `topic` is for this subscription (true), not for it (false), or for it but
+   * refused because the topic is not valid (the reason), remembered per topic (bounded). Other
+   * writers can put anything in the topic field; an invalid topic that matches would otherwise be
+   * delivered as if it were one.
+   */
+  private verdict(topic: string): boolean | string {
+    let verdict = this.topicVerdicts.get(topic);
+    if (verdict === undefined) {
+      if (this.topicVerdicts.size >= TOPIC_CACHE_LIMIT) this.topicVerdicts.clear(); // only a cache
+      verdict = patternMatches(this.pattern, topic) ? (topicProblem(topic) ?? true) : false;
+      this.topicVerdicts.set(topic, verdict);
     }
-    return match;
+    return verdict;
   }
 
   /** True while the entry is being handled by this subscription. */
@@ -111,11 +123,11 @@ export class BatchProcessor {
     const waits: Promise<void>[] = [];
     for (const [entryId, flat] of entries) {
       if (flat === null) {
-        // Deleted by MAXLEN/XDEL while pending: its content is gone. Clear it from the PEL.
+        // Deleted while pending (maxLenHard, or another client's XTRIM/XDEL): its content is gone. Clear it from the PEL.
         this.counters.trimmedWhilePending++;
         this.log.error(
           { stream, group: this.group, entry: entryId },
-          "redis entry was trimmed before it was acked: raise transport.maxLen or consume faster",
+          "redis entry was deleted before it was acked (maxLenHard reached, or another client trimmed the stream): add consumers or raise transport.maxLenHard",
         );
         toAck.push(entryId);
         continue;
@@ -124,17 +136,22 @@ export class BatchProcessor {
       const own = plexusEntry(flat);
       const fields = own === undefined ? entryFields(flat) : undefined;
       const topic = own?.topic ?? entryTopic(fields as Record<string, string>);
-      if (topic !== undefined && !this.matches(topic)) {
+      const verdict = topic === undefined ? true : this.verdict(topic);
+      if (verdict === false) {
         this.counters.filtered++;
         toAck.push(entryId);
         continue;
       }
+      if (verdict !== true) {
+        waits.push(this.parkUndecodable(stream, entryId, topic, verdict, fields ?? entryFields(flat)));
+        continue;
+      }
       const decoded: DecodedEntry =
         own === undefined
-          ? decodeEntry(entryId, fields as Record<string, string>)
+          ? decodeEntry(entryId, fields as Record<string, string>, this.maxDepth)
           : own.packed
-            ? decodeEnvelopesField(entryId, topic, own.json)
-            : decodeEnvelopeField(entryId, topic, own.json);
+            ? decodeEnvelopesField(entryId, topic, own.json, this.maxDepth)
+            : decodeEnvelopeField(entryId, topic, own.json, this.maxDepth);
       if (decoded.kind === "undecodable") {
         waits.push(this.parkUndecodable(stream, entryId, decoded.topic, decoded.reason, fields ?? entryFields(flat)));
         continue;
@@ -145,6 +162,19 @@ export class BatchProcessor {
         continue;
       }
       const envelope = decoded.envelope;
+      if (topic === undefined) {
+        // An envelope field without a topic field: the envelope's own topic decides, as it would have.
+        const own = this.verdict(envelope.topic);
+        if (own === false) {
+          this.counters.filtered++;
+          toAck.push(entryId);
+          continue;
+        }
+        if (own !== true) {
+          waits.push(this.parkUndecodable(stream, entryId, envelope.topic, own, fields ?? entryFields(flat)));
+          continue;
+        }
+      }
       if (this.dedupe.has(envelope.id)) {
         this.counters.deduped++;
         toAck.push(entryId);

@@ -1,4 +1,8 @@
 import { isEnvelope, type Envelope } from "../envelope.js";
+import { DEFAULT_MAX_DEPTH } from "../bus/bus-config.js";
+import { parseReceivedJson } from "../received-json.js";
+import { topicMismatch } from "../topic-mismatch.js";
+import { stringifyEnvelope, type Refusal } from "../unencodable.js";
 
 /**
  * How envelopes are laid out in a Redis Stream entry, and how foreign entries (written by an
@@ -48,31 +52,28 @@ export interface EncodedEntry {
 /**
  * Stream entries for `batch`: each run of consecutive envelopes on one topic, at most `pack` long,
  * becomes one packed entry, so publish order is kept across topics. A run of one is written in the
- * plain form (readable by anyone). `pack` 1 gives exactly one plain entry per envelope.
+ * plain form (readable by anyone). `pack` 1 gives exactly one plain entry per envelope. An
+ * envelope JSON cannot encode is left out and recorded in `refused`.
  */
-export function encodeEntries(batch: readonly Envelope[], pack: number): EncodedEntry[] {
+export function encodeEntries(batch: readonly Envelope[], pack: number, refused: Refusal[]): EncodedEntry[] {
   const entries: EncodedEntry[] = [];
-  if (pack <= 1) {
-    for (const envelope of batch) entries.push({ topic: envelope.topic, fields: encodeEnvelope(envelope), count: 1 });
-    return entries;
-  }
-  let run: Envelope[] = [];
+  let topic = "";
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length === 1) entries.push({ topic, fields: [TOPIC_FIELD, topic, ENVELOPE_FIELD, run[0] as string], count: 1 });
+    else if (run.length > 1)
+      entries.push({ topic, fields: [TOPIC_FIELD, topic, ENVELOPES_FIELD, `[${run.join(",")}]`], count: run.length });
+    run = [];
+  };
   for (const envelope of batch) {
-    const head = run[0];
-    if (head !== undefined && (envelope.topic !== head.topic || run.length >= pack)) {
-      entries.push(encodeRun(run));
-      run = [];
-    }
-    run.push(envelope);
+    const json = stringifyEnvelope(envelope, refused);
+    if (json === undefined) continue;
+    if (run.length > 0 && (envelope.topic !== topic || run.length >= pack)) flush();
+    topic = envelope.topic;
+    run.push(json);
   }
-  if (run.length > 0) entries.push(encodeRun(run));
+  flush();
   return entries;
-}
-
-function encodeRun(run: readonly Envelope[]): EncodedEntry {
-  const first = run[0] as Envelope;
-  if (run.length === 1) return { topic: first.topic, fields: encodeEnvelope(first), count: 1 };
-  return { topic: first.topic, fields: [TOPIC_FIELD, first.topic, ENVELOPES_FIELD, JSON.stringify(run)], count: run.length };
 }
 
 /** Turns the flat `[field, value, field, value, …]` reply of XREAD* into a record. */
@@ -97,13 +98,13 @@ export function entryTopic(fields: Record<string, string>): string | undefined {
  * their own `id` field or, failing that, derived from the stream entry id (so a redelivery keeps
  * the same id and is deduplicated). Anything else is undecodable, with the reason.
  */
-export function decodeEntry(entryId: string, fields: Record<string, string>): DecodedEntry {
+export function decodeEntry(entryId: string, fields: Record<string, string>, maxDepth: number = DEFAULT_MAX_DEPTH): DecodedEntry {
   const topic = entryTopic(fields);
   const rawEnvelope = fields[ENVELOPE_FIELD];
-  if (rawEnvelope !== undefined) return decodeEnvelopeField(entryId, topic, rawEnvelope);
+  if (rawEnvelope !== undefined) return decodeEnvelopeField(entryId, topic, rawEnvelope, maxDepth);
   const rawEnvelopes = fields[ENVELOPES_FIELD];
-  if (rawEnvelopes !== undefined) return decodeEnvelopesField(entryId, topic, rawEnvelopes);
-  return wrapForeign(entryId, fields, topic);
+  if (rawEnvelopes !== undefined) return decodeEnvelopesField(entryId, topic, rawEnvelopes, maxDepth);
+  return wrapForeign(entryId, fields, topic, maxDepth);
 }
 
 /** A plexus entry recognised from its raw field list: plain (`envelope`) or packed (`envelopes`). */
@@ -130,18 +131,16 @@ export function plexusEntry(flat: readonly string[]): PlexusEntry | undefined {
  * delivered to subscribers that never asked for it. One bad element makes the whole entry
  * undecodable (it is dead-lettered whole, with every envelope kept in its fields).
  */
-export function decodeEnvelopesField(entryId: string, topic: string | undefined, json: string): DecodedEntry {
+export function decodeEnvelopesField(
+  entryId: string,
+  topic: string | undefined,
+  json: string,
+  maxDepth: number = DEFAULT_MAX_DEPTH,
+): DecodedEntry {
   if (topic === undefined) return { kind: "undecodable", topic, reason: `packed entry ${entryId} has no "${TOPIC_FIELD}" field` };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (error) {
-    return {
-      kind: "undecodable",
-      topic,
-      reason: `field "${ENVELOPES_FIELD}" of entry ${entryId} is not JSON (${(error as Error).message})`,
-    };
-  }
+  const received = parseReceivedJson(json, maxDepth, "envelope-array");
+  if (!received.ok) return { kind: "undecodable", topic, reason: `field "${ENVELOPES_FIELD}" of entry ${entryId} ${received.problem}` };
+  const parsed = received.value;
   if (!Array.isArray(parsed) || parsed.length === 0) {
     return {
       kind: "undecodable",
@@ -170,17 +169,15 @@ export function decodeEnvelopesField(entryId: string, topic: string | undefined,
 }
 
 /** Decodes the JSON of an `envelope` field. */
-export function decodeEnvelopeField(entryId: string, topic: string | undefined, json: string): DecodedEntry {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (error) {
-    return {
-      kind: "undecodable",
-      topic,
-      reason: `field "${ENVELOPE_FIELD}" of entry ${entryId} is not JSON (${(error as Error).message})`,
-    };
-  }
+export function decodeEnvelopeField(
+  entryId: string,
+  topic: string | undefined,
+  json: string,
+  maxDepth: number = DEFAULT_MAX_DEPTH,
+): DecodedEntry {
+  const received = parseReceivedJson(json, maxDepth);
+  if (!received.ok) return { kind: "undecodable", topic, reason: `field "${ENVELOPE_FIELD}" of entry ${entryId} ${received.problem}` };
+  const parsed = received.value;
   if (!isEnvelope(parsed)) {
     return {
       kind: "undecodable",
@@ -188,10 +185,13 @@ export function decodeEnvelopeField(entryId: string, topic: string | undefined, 
       reason: `field "${ENVELOPE_FIELD}" of entry ${entryId} is JSON but not an envelope (needs id, topic, ts, source, payload)`,
     };
   }
+  // Consumers filter on the entry's topic field: an envelope of another topic would reach the wrong subscribers.
+  if (topic !== undefined && parsed.topic !== topic)
+    return { kind: "undecodable", topic, reason: topicMismatch(parsed.topic, topic, "entry") };
   return { kind: "envelope", envelope: parsed, foreign: false };
 }
 
-function wrapForeign(entryId: string, fields: Record<string, string>, topic: string | undefined): DecodedEntry {
+function wrapForeign(entryId: string, fields: Record<string, string>, topic: string | undefined, maxDepth: number): DecodedEntry {
   if (topic === undefined) {
     return { kind: "undecodable", topic, reason: `foreign entry ${entryId} has no topic field (tried ${FOREIGN_TOPIC_FIELDS.join(", ")})` };
   }
@@ -203,16 +203,11 @@ function wrapForeign(entryId: string, fields: Record<string, string>, topic: str
       reason: `foreign entry ${entryId} on "${topic}" has neither an "${ENVELOPE_FIELD}" field nor a JSON body field (tried ${FOREIGN_BODY_FIELDS.join(", ")})`,
     };
   }
-  let payload: unknown;
-  try {
-    payload = JSON.parse(fields[bodyField] as string);
-  } catch (error) {
-    return {
-      kind: "undecodable",
-      topic,
-      reason: `field "${bodyField}" of foreign entry ${entryId} on "${topic}" is not JSON (${(error as Error).message})`,
-    };
+  const received = parseReceivedJson(fields[bodyField] as string, maxDepth, "payload");
+  if (!received.ok) {
+    return { kind: "undecodable", topic, reason: `field "${bodyField}" of foreign entry ${entryId} on "${topic}" ${received.problem}` };
   }
+  const payload = received.value;
   const ownId = fields.id ?? fields.event_id;
   const envelope: Envelope = {
     id: ownId !== undefined && ownId.length > 0 ? ownId : `redis-${entryId}`,

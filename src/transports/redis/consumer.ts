@@ -31,6 +31,8 @@ export interface ConsumerSettings {
   discoveryIntervalMs: number;
   /** Longest close() waits for in-flight deliveries and acks before dropping the connection. */
   closeGraceMs: number;
+  /** `bus.maxDepth`: entries nested deeper are dead-lettered. Default: the schema's. */
+  maxDepth?: number;
 }
 
 /** What the consumer borrows from its transport. */
@@ -98,6 +100,7 @@ export class RedisGroupConsumer implements TransportSubscription {
       dedupe: this.dedupe,
       counters: this.counters,
       log: services.log,
+      ...(settings.maxDepth === undefined ? {} : { maxDepth: settings.maxDepth }),
     });
     this.reclaimer = new Reclaimer({
       commands: services.commands,

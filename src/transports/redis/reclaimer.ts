@@ -138,7 +138,7 @@ export class Reclaimer {
   private async park(stream: string, entryId: string, flat: string[], attempts: number): Promise<void> {
     const { group, maxDeliveries, processor, deadLetters, counters, log } = this.options;
     const fields = entryFields(flat);
-    const decoded = decodeEntry(entryId, fields);
+    const decoded = decodeEntry(entryId, fields, processor.maxDepth);
     const lastError = processor.lastError(entryId);
     let reason = `delivered ${attempts} times without success (maxDeliveries ${maxDeliveries})${lastError ? `; last error: ${lastError}` : ""}`;
     let packed: Pick<DeadLetter, "envelopeIds" | "unhandledIds"> = {};
@@ -176,7 +176,7 @@ export class Reclaimer {
     this.options.counters.trimmedWhilePending += ids.length;
     this.options.log.error(
       { stream, group: this.options.group, entries: ids.length, first: ids[0] },
-      `${ids.length} pending redis entries were trimmed by MAXLEN before being acked and are lost: raise transport.maxLen or add consumers`,
+      `${ids.length} pending redis entries were deleted before being acked (the stream reached transport.maxLenHard, or another client trimmed it) and are lost: add consumers or raise transport.maxLenHard`,
     );
   }
 }

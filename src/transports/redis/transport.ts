@@ -1,19 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
-import type { ResolvedRedisTransportConfig } from "../transport-config.js";
+import { DEFAULT_MAX_LEN_HARD, type ResolvedRedisTransportConfig } from "../transport-config.js";
 import { NonRetryableError, PlexusError, toError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import type { Envelope } from "../envelope.js";
 import { encodeEntries } from "./codec.js";
 import { DEFAULT_CONNECTION_OPTIONS, openRedisConnection, withTimeout, type RedisConnectionOptions } from "./connection.js";
 import { redactUrl } from "../../common/redact-url.js";
+import { ThrottledLog } from "../../common/throttled-log.js";
 import { RedisGroupConsumer } from "./consumer.js";
 import { DeadLetterWriter } from "./dead-letter-writer.js";
 import { addGroupCounters, emptyGroupCounters, type GroupCounters } from "./group-counters.js";
 import { consumerName, RedisStreamLayout } from "./stream-layout.js";
+import { StreamTrimmer } from "./stream-trimmer.js";
 import { TrimGuard } from "./trim-guard.js";
 import { validatePattern } from "../topics.js";
+import { describeRefusal, type Refusal } from "../unencodable.js";
 import type {
   Delivery,
   Transport,
@@ -28,7 +31,7 @@ import type { RedisGroupStats, RedisTransportStats } from "../transport-stats.js
 export interface RedisTransportTuning extends RedisConnectionOptions {
   /** How often each subscription runs XAUTOCLAIM. Default claimIdleMs / 2, within 100..5000. */
   reclaimIntervalMs?: number;
-  /** How often group lag/pending are read and the trim guard runs. Default 5000. */
+  /** How often group lag/pending are read, the trim guard runs and written streams are trimmed. Default 5000. */
   trimCheckIntervalMs: number;
   /** How often `per-topic` wildcard subscriptions look for new topic streams. Default 1000. */
   discoveryIntervalMs: number;
@@ -48,6 +51,8 @@ export interface RedisTransportContext {
   log: Logger;
   /** Runtime name (kept for logs; foreign entries are wrapped with source `external`). */
   source: string;
+  /** Deepest nesting accepted in a received entry (`bus.maxDepth`); deeper ones are dead-lettered. Default: the schema's. */
+  maxDepth?: number;
   tuning?: Partial<RedisTransportTuning>;
 }
 
@@ -56,9 +61,10 @@ const KNOWN_TOPICS_LIMIT = 10_000;
 
 /**
  * Redis Streams transport: at-least-once delivery through consumer groups (the guarantees are
- * listed in the README, "Transports"). Publishing pipelines one `XADD … MAXLEN ~ maxLen` per envelope, one
- * pipeline per batch, on a publish connection (with `pack` > 1, one XADD per run of up to `pack`
- * envelopes on one topic; see codec.ts); acks and claims share a command connection; each subscription is a RedisGroupConsumer
+ * listed in the README, "Transports"). Publishing pipelines one `XADD` per envelope, one pipeline
+ * per batch, on a publish connection (with `pack` > 1, one XADD per run of up to `pack` envelopes
+ * on one topic; see codec.ts); a StreamTrimmer keeps streams near `maxLen` without deleting what a
+ * consumer group still needs; acks and claims share a command connection; each subscription is a RedisGroupConsumer
  * with its own blocking connection. The group of a subscription is its `group`, else its
  * subscriber name (one group per subscribing actor, as ORION does).
  */
@@ -73,9 +79,11 @@ export class RedisTransport implements Transport {
   readonly layout: RedisStreamLayout;
   private readonly config: ResolvedRedisTransportConfig;
   private readonly log: Logger;
+  private readonly throttled: ThrottledLog;
   private readonly tuning: RedisTransportTuning;
   /** Most envelopes per stream entry; 1 writes the plain, foreign-readable form only. */
   private readonly pack: number;
+  private readonly maxDepth: number | undefined;
   private events: TransportEvents = {};
   /** XADD pipelines only, so acks and claims never queue behind a large publish. */
   private publisher: Redis | undefined;
@@ -83,6 +91,7 @@ export class RedisTransport implements Transport {
   private commands: Redis | undefined;
   private deadLetters: DeadLetterWriter | undefined;
   private trimGuard: TrimGuard;
+  private readonly trimmer: StreamTrimmer;
   private readonly consumers = new Set<RedisGroupConsumer>();
   /** Counters of closed subscriptions, per group, so totals never go backwards. */
   private readonly retired = new Map<string, GroupCounters>();
@@ -91,11 +100,13 @@ export class RedisTransport implements Transport {
   private closed = false;
   private published = 0;
   private publishErrors = 0;
+  private unencodable = 0;
   private trimTimer: NodeJS.Timeout | undefined;
 
   constructor(config: ResolvedRedisTransportConfig, context: RedisTransportContext) {
     this.config = config;
     this.log = context.log.child({ transport: "redis" });
+    this.throttled = new ThrottledLog(this.log);
     this.layout = new RedisStreamLayout(config.prefix, config.layout);
     const reclaimDefault = Math.min(5_000, Math.max(100, Math.floor(config.claimIdleMs / 2)));
     this.tuning = {
@@ -109,7 +120,16 @@ export class RedisTransport implements Transport {
       ...context.tuning,
     };
     this.trimGuard = new TrimGuard(config.maxLen, this.log);
+    const maxLenHard = config.maxLenHard ?? DEFAULT_MAX_LEN_HARD;
+    if (maxLenHard < config.maxLen) {
+      throw new NonRetryableError(
+        `transport.maxLenHard (${maxLenHard}) must be at least maxLen (${config.maxLen}): it is the length no stream exceeds even while a group lags`,
+        { code: "CONFIG_INVALID" },
+      );
+    }
+    this.trimmer = new StreamTrimmer(config.maxLen, maxLenHard, () => this.commands, this.log);
     this.pack = config.pack ?? 1;
+    this.maxDepth = context.maxDepth;
     if (!Number.isInteger(this.pack) || this.pack < 1) {
       throw new NonRetryableError(
         `transport.pack must be a positive integer (envelopes per stream entry; 1 = off), got ${String(config.pack)}`,
@@ -143,7 +163,7 @@ export class RedisTransport implements Transport {
       log: this.log,
       events: () => this.events,
     });
-    this.trimTimer = setInterval(() => void this.checkTrimRisk(), this.tuning.trimCheckIntervalMs);
+    this.trimTimer = setInterval(() => void Promise.all([this.checkTrimRisk(), this.trimNow()]), this.tuning.trimCheckIntervalMs);
     this.trimTimer.unref();
     this.log.debug(
       { url: redactUrl(this.config.url), prefix: this.config.prefix, layout: this.config.layout },
@@ -155,11 +175,15 @@ export class RedisTransport implements Transport {
     if (batch.length === 0) return;
     const publisher = this.requireConnected(this.publisher, "publish");
     const pipeline = publisher.pipeline();
-    const trim = this.config.maxLen > 0 ? ["MAXLEN", "~", String(this.config.maxLen)] : [];
     // Envelopes carried by each pipelined command (0 for SADD), to report how many were written.
     const carried: number[] = [];
-    for (const entry of encodeEntries(batch, this.pack)) {
-      pipeline.call("XADD", [this.layout.streamFor(entry.topic), ...trim, "*", ...entry.fields]);
+    const refused: Refusal[] = [];
+    const entries = encodeEntries(batch, this.pack, refused);
+    this.reportUnencodable(refused);
+    if (entries.length === 0) return;
+    for (const entry of entries) {
+      // No MAXLEN here: it would delete the oldest entries whether or not a group has read them.
+      pipeline.call("XADD", [this.layout.streamFor(entry.topic), "*", ...entry.fields]);
       carried.push(entry.count);
       if (this.layout.kind === "per-topic" && !this.knownTopics.has(entry.topic)) {
         pipeline.sadd(this.layout.topicRegistry, entry.topic);
@@ -181,7 +205,22 @@ export class RedisTransport implements Transport {
       throw this.publishError(batch.length, written, failure ?? new Error("pipeline aborted"));
     }
     if (this.layout.kind === "per-topic") this.rememberTopics(batch);
-    this.published += batch.length;
+    this.published += batch.length - refused.length;
+    for (const entry of entries) this.trimmer.written(this.layout.streamFor(entry.topic), 1);
+  }
+
+  /** Envelopes left out of a publish because JSON cannot encode them go to the Bus's dead letters, payload left out. */
+  private reportUnencodable(refused: readonly Refusal[]): void {
+    for (const refusal of refused) {
+      this.unencodable++;
+      const { reason, raw } = describeRefusal(refusal);
+      this.throttled.warn(
+        `unencodable:${refusal.envelope.topic}`,
+        { topic: refusal.envelope.topic, id: raw.id, reason },
+        "redis publish left out an envelope JSON cannot encode; dead-lettered without its payload",
+      );
+      this.events.onDeadLetter?.(refusal.envelope.topic, reason, raw);
+    }
   }
 
   async subscribe(spec: TransportSubscriptionSpec, deliver: Delivery): Promise<TransportSubscription> {
@@ -203,6 +242,7 @@ export class RedisTransport implements Transport {
         reclaimIntervalMs: this.tuning.reclaimIntervalMs ?? 1_000,
         discoveryIntervalMs: this.tuning.discoveryIntervalMs,
         closeGraceMs: this.tuning.closeGraceMs,
+        ...(this.maxDepth === undefined ? {} : { maxDepth: this.maxDepth }),
       },
       {
         commands,
@@ -262,6 +302,11 @@ export class RedisTransport implements Transport {
     for (const consumer of this.consumers) await consumer.refreshGroupInfo(this.trimGuard);
   }
 
+  /** Trims the streams this process wrote now (as its periodic check does), never past what a group still needs. */
+  async trimNow(): Promise<void> {
+    await this.trimmer.trimAll();
+  }
+
   stats(): RedisTransportStats {
     const totals = new Map<string, GroupCounters>();
     for (const [group, counters] of this.retired) addGroupCounters(getOrAdd(totals, group), counters);
@@ -297,13 +342,20 @@ export class RedisTransport implements Transport {
       published: this.published,
       delivered,
       unrouted: 0,
-      drops: trimmed > 0 ? { "trimmed-before-ack": trimmed } : {},
+      drops: {
+        ...(trimmed > 0 ? { "trimmed-before-ack": trimmed } : {}),
+        ...(this.trimmer.unreadLostTotal > 0 ? { "trimmed-unread": this.trimmer.unreadLostTotal } : {}),
+      },
       details: {
         layout: this.layout.kind,
         prefix: this.layout.prefix,
         groups,
         deadLettered: this.deadLetters?.count ?? 0,
+        unencodable: this.unencodable,
         publishErrors: this.publishErrors,
+        trimmed: this.trimmer.trimmed,
+        trimHeldBy: this.trimmer.holds(),
+        trimmedUnread: this.trimmer.unreadLost(),
         trimWarnings: this.trimGuard.warnings,
         groupsAtRisk: this.trimGuard.groupsAtRisk(),
         dedupeEvictions,
@@ -319,6 +371,7 @@ export class RedisTransport implements Transport {
     this.consumers.clear();
     await Promise.all(consumers.map((consumer) => consumer.close()));
     for (const consumer of consumers) this.retire(consumer);
+    await this.trimmer.idle();
     const connections = [this.publisher, this.commands];
     this.publisher = undefined;
     this.commands = undefined;

@@ -14,11 +14,11 @@ export interface TrimAssessment {
 }
 
 /**
- * `XADD … MAXLEN ~ n` trims the oldest entries whether or not every group has read and acked
- * them. The guard turns that silent loss into a loud, early signal: when a group's lag plus its
- * pending entries reach 80 % of `maxLen`, it logs a warning (once per episode, not every poll)
- * and counts it; when the group recovers it logs that too. The fix it names: consume faster, add
- * group members, or raise `maxLen`.
+ * Trimming never deletes entries a group still needs (see StreamTrimmer), so a group that falls
+ * behind makes its stream grow past `maxLen` instead of losing entries. The guard says so early:
+ * when a group of this process has lag plus pending entries of 80 % of `maxLen`, it logs a warning
+ * (once per episode, not every poll) and counts it; when the group recovers it logs that too. The
+ * fix it names: consume faster, add group members, or raise `maxLen`.
  */
 export class TrimGuard {
   private readonly maxLen: number;
@@ -44,7 +44,7 @@ export class TrimGuard {
       this.log.warn(
         { stream, group: info.name, lag: info.lag, pending: info.pending, maxLen: this.maxLen, ratio: Number(ratio.toFixed(3)) },
         `redis group "${info.name}" on ${stream} has ${outstanding} entries unread or unacked, ${Math.round(ratio * 100)}% of maxLen ${this.maxLen}: ` +
-          "MAXLEN trimming will soon delete entries it has not processed; add consumers to the group, speed up its handlers, or raise transport.maxLen",
+          "trimming keeps what it has not processed, so the stream will grow past maxLen; add consumers to the group, speed up its handlers, or raise transport.maxLen",
       );
     } else if (!atRisk && this.atRisk.delete(key)) {
       this.log.info(

@@ -1,4 +1,9 @@
 import { createEnvelope, isEnvelope, type Envelope } from "../envelope.js";
+import { nestedDeeperThan } from "../../common/json-depth.js";
+import { DEFAULT_MAX_DEPTH } from "../bus/bus-config.js";
+import { parseReceivedJson, tooDeep } from "../received-json.js";
+import { topicMismatch } from "../topic-mismatch.js";
+import { stringifyEnvelope, type Refusal } from "../unencodable.js";
 
 /**
  * Wire format of the zmq transport, identical to what plain pyzmq/libzmq clients of an XSUB/XPUB
@@ -26,18 +31,25 @@ export interface EncodedMessage {
   count: number;
 }
 
-/** The default wire form: one `[topic, json]` message per envelope. */
-export function encodeEach(batch: readonly Envelope[]): EncodedMessage[] {
-  const messages = new Array<EncodedMessage>(batch.length);
-  for (let i = 0; i < batch.length; i++) messages[i] = { frames: encodeEnvelope(batch[i] as Envelope), count: 1 };
+/**
+ * The default wire form: one `[topic, json]` message per envelope. An envelope JSON cannot encode
+ * is left out and recorded in `refused`.
+ */
+export function encodeEach(batch: readonly Envelope[], refused: Refusal[]): EncodedMessage[] {
+  const messages: EncodedMessage[] = [];
+  for (const envelope of batch) {
+    const json = stringifyEnvelope(envelope, refused);
+    if (json !== undefined) messages.push({ frames: [envelope.topic, json], count: 1 });
+  }
   return messages;
 }
 
 /**
  * The opt-in `batchFrames` form: each run of consecutive envelopes on one topic (at most
- * `maxPerMessage`) becomes one batch message, so order is kept across topics.
+ * `maxPerMessage`) becomes one batch message, so order is kept across topics. An envelope JSON
+ * cannot encode is left out and recorded in `refused`.
  */
-export function encodeRuns(batch: readonly Envelope[], maxPerMessage: number): EncodedMessage[] {
+export function encodeRuns(batch: readonly Envelope[], maxPerMessage: number, refused: Refusal[]): EncodedMessage[] {
   const limit = Math.max(1, maxPerMessage);
   const messages: EncodedMessage[] = [];
   let topic = "";
@@ -47,8 +59,10 @@ export function encodeRuns(batch: readonly Envelope[], maxPerMessage: number): E
       messages.push({ frames: encodeBatch(topic, jsons), count: jsons.length });
       jsons = [];
     }
+    const json = stringifyEnvelope(envelope, refused);
+    if (json === undefined) continue;
     topic = envelope.topic;
-    jsons.push(JSON.stringify(envelope));
+    jsons.push(json);
   }
   if (jsons.length > 0) messages.push({ frames: encodeBatch(topic, jsons), count: jsons.length });
   return messages;
@@ -61,7 +75,7 @@ export type DecodedFrames = { ok: true; envelope: Envelope; foreign: boolean } |
  * Decodes `[topic, json]` received from the proxy. `topic` is frame 0 already read by the caller
  * (it needed it for routing); `frames` are all the frames as received.
  */
-export function decodeFrames(topic: string, frames: readonly Buffer[]): DecodedFrames {
+export function decodeFrames(topic: string, frames: readonly Buffer[], maxDepth: number = DEFAULT_MAX_DEPTH): DecodedFrames {
   if (frames.length !== 2) {
     return {
       ok: false,
@@ -71,13 +85,15 @@ export function decodeFrames(topic: string, frames: readonly Buffer[]): DecodedF
     };
   }
   const text = (frames[1] as Buffer).toString("utf8");
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, topic, reason: `frame 1 is not JSON (${(error as Error).message}); publish [topic, json]`, raw: text };
+  const parsed = parseReceivedJson(text, maxDepth);
+  if (!parsed.ok) return { ok: false, topic, reason: `frame 1 ${parsed.problem}; publish [topic, json]`, raw: text };
+  const value = parsed.value;
+  if (isEnvelope(value)) {
+    if (value.topic !== topic) return { ok: false, topic, reason: topicMismatch(value.topic, topic, "frame"), raw: text };
+    return { ok: true, envelope: value, foreign: false };
   }
-  if (isEnvelope(value)) return { ok: true, envelope: value, foreign: false };
+  // Foreign JSON becomes the payload of an envelope, which is one more level.
+  if (nestedDeeperThan(value, maxDepth - 1)) return { ok: false, topic, reason: `frame 1 ${tooDeep(maxDepth)}`, raw: text };
   return { ok: true, envelope: createEnvelope(topic, value, EXTERNAL_SOURCE), foreign: true };
 }
 
@@ -104,16 +120,15 @@ export function encodeBatch(topic: string, jsons: readonly string[]): ZmqFrames 
 export type DecodedBatch = { ok: true; envelopes: Envelope[] } | { ok: false; topic: string; reason: string; raw: unknown };
 
 /** Decodes a batch message whose frame 0 (marker removed) is `topic`. */
-export function decodeBatch(topic: string, frames: readonly Buffer[]): DecodedBatch {
+export function decodeBatch(topic: string, frames: readonly Buffer[], maxDepth: number = DEFAULT_MAX_DEPTH): DecodedBatch {
   const text = frames.length === 2 ? (frames[1] as Buffer).toString("utf8") : "";
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, topic, reason: `plexus batch message is not a JSON array (${(error as Error).message})`, raw: text };
-  }
+  const parsed = parseReceivedJson(text, maxDepth, "envelope-array");
+  if (!parsed.ok) return { ok: false, topic, reason: `plexus batch message ${parsed.problem}`, raw: text };
+  const value = parsed.value;
   if (!Array.isArray(value) || !value.every(isEnvelope)) {
     return { ok: false, topic, reason: "plexus batch message is not an array of envelopes", raw: text };
   }
+  const stray = value.find((envelope) => envelope.topic !== topic);
+  if (stray !== undefined) return { ok: false, topic, reason: topicMismatch(stray.topic, topic, "frame"), raw: text };
   return { ok: true, envelopes: value };
 }

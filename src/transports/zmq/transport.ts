@@ -4,6 +4,9 @@ import { PlexusError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import type { Envelope } from "../envelope.js";
 import { ThrottledLog } from "../../common/throttled-log.js";
+import { DEFAULT_MAX_DEPTH } from "../bus/bus-config.js";
+import { ReceivedTopics } from "../received-topics.js";
+import { describeRefusal, type Refusal } from "../unencodable.js";
 import { literalPrefix } from "../topics.js";
 import type {
   Delivery,
@@ -45,6 +48,8 @@ export interface ZmqTransportContext {
   batchFrames?: boolean;
   /** Envelopes per batch message when `batchFrames` is on. Default 256. */
   maxBatchEnvelopes?: number;
+  /** Deepest nesting accepted in a received message (`bus.maxDepth`); deeper ones are dead-lettered. Default: the schema's. */
+  maxDepth?: number;
 }
 
 /**
@@ -74,6 +79,8 @@ export class ZmqTransport implements Transport {
   private table: ZmqSubscriptionTable | undefined;
   private events: TransportEvents | undefined;
   private readonly throttled: ThrottledLog;
+  private readonly topics = new ReceivedTopics();
+  private readonly maxDepth: number;
   private closed = false;
   private readonly closing = new AbortController();
 
@@ -93,6 +100,7 @@ export class ZmqTransport implements Transport {
   private filtered = 0;
   private foreignWrapped = 0;
   private deadLettered = 0;
+  private unencodable = 0;
   private refusedDeliveries = 0;
   private readonly drops: Record<string, number> = {};
 
@@ -101,6 +109,7 @@ export class ZmqTransport implements Transport {
     private readonly context: ZmqTransportContext,
   ) {
     this.throttled = new ThrottledLog(context.log);
+    this.maxDepth = context.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.prober = new RouteProber({
       subscribe: (topic) => this.table?.addPrefix(topic, false),
       unsubscribe: (topic) => {
@@ -156,9 +165,17 @@ export class ZmqTransport implements Transport {
   publish(batch: readonly Envelope[]): Promise<void> {
     const queue = this.sendQueue;
     if (this.closed || queue === undefined) return Promise.reject(this.closed ? closedError() : notConnectedError());
-    const messages = this.context.batchFrames === true ? encodeRuns(batch, this.context.maxBatchEnvelopes ?? 256) : encodeEach(batch);
-    this.published += batch.length;
-    if (!this.routeConfirmed) this.unrouted += batch.length;
+    const refused: Refusal[] = [];
+    const messages =
+      this.context.batchFrames === true ? encodeRuns(batch, this.context.maxBatchEnvelopes ?? 256, refused) : encodeEach(batch, refused);
+    const sent = batch.length - refused.length;
+    this.published += sent;
+    if (!this.routeConfirmed) this.unrouted += sent;
+    for (const refusal of refused) {
+      this.unencodable++;
+      const { reason, raw } = describeRefusal(refusal);
+      this.deadLetter(refusal.envelope.topic, reason, raw);
+    }
     return queue.enqueue(messages) ?? Promise.resolve();
   }
 
@@ -207,6 +224,7 @@ export class ZmqTransport implements Transport {
         filteredByPrefix: this.filtered,
         foreignWrapped: this.foreignWrapped,
         deadLettered: this.deadLettered,
+        unencodable: this.unencodable,
         refusedDeliveries: this.refusedDeliveries,
         subscribedPrefixes: this.table?.prefixCount ?? 0,
         probesSucceeded: this.prober.succeeded,
@@ -324,8 +342,14 @@ export class ZmqTransport implements Transport {
         this.filtered++;
         continue;
       }
+      // Only messages someone would receive are checked: a foreign peer may send any bytes.
+      const invalid = this.topics.problem(topic);
+      if (invalid !== undefined) {
+        this.deadLetter(topic, invalid, frames.length === 2 ? (frames[1] as Buffer).toString("utf8") : frames.map(String));
+        continue;
+      }
       if (batched) {
-        const decoded = decodeBatch(topic, frames);
+        const decoded = decodeBatch(topic, frames, this.maxDepth);
         if (!decoded.ok) {
           this.deadLetter(decoded.topic, decoded.reason, decoded.raw);
           continue;
@@ -333,7 +357,7 @@ export class ZmqTransport implements Transport {
         for (const envelope of decoded.envelopes) await this.deliverAll(targets, envelope);
         continue;
       }
-      const decoded = decodeFrames(topic, frames);
+      const decoded = decodeFrames(topic, frames, this.maxDepth);
       if (!decoded.ok) {
         this.deadLetter(decoded.topic, decoded.reason, decoded.raw);
         continue;
@@ -345,7 +369,7 @@ export class ZmqTransport implements Transport {
 
   private deadLetter(topic: string, reason: string, raw: unknown): void {
     this.deadLettered++;
-    this.throttled.warn(`dead:${topic}`, { topic, reason }, "zmq message could not be decoded; dead-lettered");
+    this.throttled.warn(`dead:${topic}`, { topic, reason }, "zmq message could not be decoded or encoded; dead-lettered");
     this.events?.onDeadLetter?.(topic, reason, raw);
   }
 

@@ -54,6 +54,7 @@ describe("loadConfig: valid configs", () => {
       mailbox: { capacity: 10_000, overflow: "drop-oldest", crashRetries: 2 },
       outbox: { capacity: 100_000, overflow: "drop-oldest" },
       maxPayloadBytes: 4 * 1_048_576,
+      maxDepth: 64,
     });
     expect(config.children).toEqual([]);
     expect(config.contracts).toBeUndefined();

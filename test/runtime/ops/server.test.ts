@@ -135,6 +135,20 @@ describe("ops server: POST /publish", () => {
     expect(bus.published).toHaveLength(0);
   });
 
+  it("answers 400 PAYLOAD_TOO_DEEP for a payload nested deeper than maxDepth allows, and publishes nothing", async () => {
+    const { target, bus } = makeTarget();
+    const server = await start(target, { maxBodyBytes: 1_000_000, maxDepth: 8 });
+    const nested = (depth: number) => JSON.parse("[".repeat(depth) + "]".repeat(depth)) as unknown;
+    expect((await post(`${server.address.url}/publish`, { topic: "a.b", payload: nested(7) })).status).toBe(202);
+    const deeper = await post(`${server.address.url}/publish`, { topic: "a.b", payload: nested(8) });
+    expect(deeper.status).toBe(400);
+    expect(deeper.body).toMatchObject({ code: "PAYLOAD_TOO_DEEP" });
+    const far = await post(`${server.address.url}/publish`, `{"topic": "a.b", "payload": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`);
+    expect(far.status).toBe(400);
+    expect(String(far.body.error)).toMatch(/bus\.maxDepth 8/);
+    expect(bus.published).toHaveLength(1);
+  });
+
   it("answers 413 for a body over maxBodyBytes, naming the limit", async () => {
     const { target, bus } = makeTarget();
     const server = await start(target, { maxBodyBytes: 1000 });
@@ -165,6 +179,27 @@ describe("ops server: auth and binding", () => {
     expect((await post(`${local}/publish`, { topic: "a.b", payload: 1 }, { authorization: "Bearer wrong" })).status).toBe(401);
     expect((await post(`${local}/publish`, { topic: "a.b", payload: 1 }, { authorization: "Bearer s3cret" })).status).toBe(202);
     expect(bus.published).toHaveLength(1);
+  });
+
+  it("with a token, a /subscribe stream needs it too: it carries the bus's messages", async () => {
+    const { target, bus } = makeTarget();
+    const server = await start(target, { host: "0.0.0.0", token: "s3cret" });
+    const local = `http://127.0.0.1:${server.address.port}`;
+    const denied = await fetch(`${local}/subscribe?pattern=a.%3E`);
+    expect(denied.status).toBe(401);
+    expect(((await denied.json()) as { error: string }).error).toContain("Bearer");
+    expect(bus.entries.size).toBe(0);
+    const controller = new AbortController();
+    let ready = false;
+    const streaming = new OpsClient(local, "s3cret").subscribe(
+      "a.>",
+      { signal: controller.signal, onReady: () => (ready = true) },
+      () => {},
+    );
+    await waitFor(() => ready, "the authorised subscription to be confirmed");
+    controller.abort();
+    expect(await streaming).toBe("aborted");
+    expect((await fetch(`${local}/health`)).status).toBe(200);
   });
 
   it("reports a port in use as a non-retryable error naming the port, the holder and the fix", async () => {

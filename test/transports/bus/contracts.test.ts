@@ -16,6 +16,7 @@ const defaults: ResolvedBusConfig = {
   mailbox: { capacity: 100, overflow: "drop-oldest" },
   outbox: { capacity: 100, overflow: "drop-oldest" },
   maxPayloadBytes: 100_000,
+  maxDepth: 64,
 };
 const orderSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",

@@ -11,6 +11,7 @@ const defaults: ResolvedBusConfig = {
   mailbox: { capacity: 100, overflow: "drop-oldest" },
   outbox: { capacity: 100, overflow: "drop-oldest" },
   maxPayloadBytes: 1_000_000,
+  maxDepth: 64,
 };
 const buses: MessageBus[] = [];
 

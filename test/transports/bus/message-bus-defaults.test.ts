@@ -21,6 +21,7 @@ describe("resolveBusConfig", () => {
       mailbox: { capacity: 10_000, overflow: "drop-oldest", crashRetries: 2 },
       outbox: { capacity: 100_000, overflow: "drop-oldest" },
       maxPayloadBytes: 4_194_304,
+      maxDepth: 64,
     });
     expect(resolveBusConfig({ mailbox: { capacity: 5 } }).mailbox).toEqual({ capacity: 5, overflow: "drop-oldest", crashRetries: 2 });
   });

@@ -14,6 +14,7 @@ const defaults: ResolvedBusConfig = {
   mailbox: { capacity: 1000, overflow: "drop-oldest" },
   outbox: { capacity: 1000, overflow: "drop-oldest" },
   maxPayloadBytes: 1_000,
+  maxDepth: 64,
 };
 const buses: MessageBus[] = [];
 

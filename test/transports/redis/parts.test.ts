@@ -6,6 +6,7 @@ import { DedupeWindow } from "../../../src/transports/redis/dedupe-window.js";
 import { parseAutoClaimReply, parseGroupInfo } from "../../../src/transports/redis/replies.js";
 import { consumerName, RedisStreamLayout } from "../../../src/transports/redis/stream-layout.js";
 import { TrimGuard } from "../../../src/transports/redis/trim-guard.js";
+import type { Refusal } from "../../../src/transports/unencodable.js";
 
 describe("redis codec", () => {
   it("round-trips an envelope through stream fields", () => {
@@ -43,12 +44,53 @@ describe("redis codec", () => {
   });
 });
 
+describe("redis codec, depth and topic bounds", () => {
+  const nested = (depth: number) => JSON.parse("[".repeat(depth) + "]".repeat(depth)) as unknown;
+
+  it("refuses entries nested deeper than maxDepth, the envelope counting as one level", () => {
+    const within = createEnvelope("a.b", nested(3), "me");
+    expect(decodeEntry("1-0", entryFields(encodeEnvelope(within)), 4)).toMatchObject({ kind: "envelope" });
+    expect(decodeEntry("1-0", entryFields(encodeEnvelope(createEnvelope("a.b", nested(4), "me"))), 4)).toMatchObject({
+      kind: "undecodable",
+      reason: expect.stringMatching(/field "envelope" of entry 1-0 is nested deeper than 4 levels/),
+    });
+    expect(decodeEntry("1-0", { topic: "a.b", data: JSON.stringify(nested(3)) }, 4)).toMatchObject({ kind: "envelope", foreign: true });
+    expect(decodeEntry("1-0", { topic: "a.b", data: JSON.stringify(nested(4)) }, 4)).toMatchObject({ kind: "undecodable" });
+    const packed = encodeEntries([within, within], 2, [])[0]!;
+    expect(decodeEntry("1-0", entryFields(packed.fields), 4)).toMatchObject({ kind: "packed" });
+    expect(decodeEntry("1-0", entryFields(packed.fields), 3)).toMatchObject({ kind: "undecodable" });
+  });
+
+  it("refuses an envelope whose own topic is not the entry's", () => {
+    const stray = createEnvelope("y.other", 1, "me");
+    expect(decodeEntry("1-0", { topic: "x.a", envelope: JSON.stringify(stray) })).toMatchObject({
+      kind: "undecodable",
+      topic: "x.a",
+      reason: expect.stringMatching(/own topic "y\.other" differs from its entry topic "x\.a"/),
+    });
+  });
+
+  it("leaves an envelope JSON cannot encode out of the entries, recording why", () => {
+    const refused: Refusal[] = [];
+    const bad = createEnvelope("a", { big: 1n }, "me");
+    const entries = encodeEntries([make("a", 0), bad, make("a", 1)], 5, refused);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.count).toBe(2);
+    expect(refused.map((refusal) => refusal.envelope.id)).toEqual([bad.id]);
+    expect(refused[0]?.error.message).toMatch(/BigInt/);
+  });
+
+  function make(topic: string, n: number) {
+    return createEnvelope(topic, { n }, "me");
+  }
+});
+
 describe("redis codec, packed entries", () => {
   const make = (topic: string, n: number) => createEnvelope(topic, { n }, "me");
 
   it("packs consecutive runs per topic, at most `pack` long, and writes runs of one plainly", () => {
     const batch = [make("a", 0), make("a", 1), make("a", 2), make("b", 3), make("a", 4)];
-    const entries = encodeEntries(batch, 2);
+    const entries = encodeEntries(batch, 2, []);
     expect(entries.map((e) => [e.topic, e.fields[2], e.count])).toEqual([
       ["a", "envelopes", 2],
       ["a", "envelope", 1],
@@ -57,7 +99,7 @@ describe("redis codec, packed entries", () => {
     ]);
     expect(decodeEntry("1-0", entryFields(entries[0]?.fields ?? []))).toEqual({ kind: "packed", topic: "a", envelopes: batch.slice(0, 2) });
     expect(plexusEntry(entries[0]?.fields ?? [])).toMatchObject({ topic: "a", packed: true });
-    expect(encodeEntries(batch, 1).map((e) => e.fields)).toEqual(batch.map((e) => encodeEnvelope(e)));
+    expect(encodeEntries(batch, 1, []).map((e) => e.fields)).toEqual(batch.map((e) => encodeEnvelope(e)));
   });
 
   it("explains why a packed entry cannot be decoded", () => {

@@ -12,6 +12,7 @@ const defaults: ResolvedBusConfig = {
   mailbox: { capacity: 1_000, overflow: "block" },
   outbox: { capacity: 1_000, overflow: "drop-oldest" },
   maxPayloadBytes: 2_000_000,
+  maxDepth: 64,
 };
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -49,7 +49,7 @@ describe("zmq frames", () => {
       createEnvelope("a.y", { i: 5 }, "s"),
       createEnvelope("a.x", { i: 6 }, "s"),
     ];
-    const messages = encodeRuns(batch, 3);
+    const messages = encodeRuns(batch, 3, []);
     expect(messages.map((m) => [m.frames[0], m.count])).toEqual([
       [`${BATCH_MARKER}a.x`, 3],
       [`${BATCH_MARKER}a.x`, 2],
@@ -62,7 +62,33 @@ describe("zmq frames", () => {
       return result.ok ? result.envelopes : [];
     });
     expect(decoded).toEqual(batch);
-    expect(encodeEach(batch).every((m) => m.count === 1 && !isBatchTopic(m.frames[0] as string))).toBe(true);
+    expect(encodeEach(batch, []).every((m) => m.count === 1 && !isBatchTopic(m.frames[0] as string))).toBe(true);
+  });
+
+  it("delivers an envelope only on its own topic: one carried under another frame topic is refused", () => {
+    const envelope = createEnvelope("y.other", { n: 1 }, "svc");
+    const single = decodeFrames("x.a", buffers("x.a", JSON.stringify(envelope)));
+    expect(single).toMatchObject({ ok: false, topic: "x.a" });
+    expect(!single.ok && single.reason).toMatch(/own topic "y\.other" differs from its frame topic "x\.a"/);
+    const batch = decodeBatch("x.a", buffers(BATCH_MARKER + "x.a", JSON.stringify([createEnvelope("x.a", 1, "svc"), envelope])));
+    expect(batch).toMatchObject({ ok: false, topic: "x.a" });
+    expect(!batch.ok && batch.reason).toMatch(/own topic "y\.other"/);
+  });
+
+  it("refuses messages nested deeper than maxDepth, the envelope counting as one level", () => {
+    const nested = (depth: number) => JSON.parse("[".repeat(depth) + "]".repeat(depth)) as unknown;
+    const within = createEnvelope("a.b", nested(3), "svc"); // envelope + 3 = 4 levels
+    expect(decodeFrames("a.b", buffers("a.b", JSON.stringify(within)), 4).ok).toBe(true);
+    const deeper = decodeFrames("a.b", buffers("a.b", JSON.stringify(createEnvelope("a.b", nested(4), "svc"))), 4);
+    expect(deeper).toMatchObject({ ok: false, topic: "a.b" });
+    expect(!deeper.ok && deeper.reason).toMatch(/frame 1 is nested deeper than 4 levels \(bus\.maxDepth/);
+    // Foreign JSON is the payload of the envelope it gets wrapped in.
+    expect(decodeFrames("a.b", buffers("a.b", JSON.stringify(nested(3))), 4).ok).toBe(true);
+    expect(decodeFrames("a.b", buffers("a.b", JSON.stringify(nested(4))), 4).ok).toBe(false);
+    // A batch is an array of envelopes: one level more.
+    const batch = JSON.stringify([within, within]);
+    expect(decodeBatch("a.b", buffers(BATCH_MARKER + "a.b", batch), 4).ok).toBe(true);
+    expect(decodeBatch("a.b", buffers(BATCH_MARKER + "a.b", batch), 3).ok).toBe(false);
   });
 
   it("refuses a batch that is not an array of envelopes", () => {
