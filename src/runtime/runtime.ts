@@ -93,9 +93,6 @@ export interface Runtime {
   stopChild(supervisorPath: string, id: string): Promise<void>;
 }
 
-/** The least the root supervisor is given to stop, room for children started at run time. */
-const ROOT_SHUTDOWN_FLOOR_MS = 5_000;
-
 /**
  * The runtime kernel. Embedders use `createRuntime` (src/create-runtime.ts), which supplies the
  * built-in kinds; the kernel itself knows no specific actor.
@@ -239,12 +236,11 @@ export class PlexusRuntime implements Runtime {
       supervisor: config.supervisor,
       children: config.children,
       restart: "permanent",
-      // Like any supervisor's: its children stop one by one, each within its own shutdownMs, so the
-      // root needs their sum. (0 abandoned the whole tree at once whenever a stop was async.)
-      shutdownMs: Math.max(
-        ROOT_SHUTDOWN_FLOOR_MS,
-        config.children.reduce((sum, child) => sum + child.shutdownMs, 0),
-      ),
+      // No budget of its own: its children (those of the config and those started at run time)
+      // stop one by one, each forced after its own shutdownMs, so the runtime never closes the
+      // bus under a child that is still stopping. A fixed sum would race the last child's own
+      // timer and miss dynamic children.
+      shutdownMs: Number.POSITIVE_INFINITY,
     };
     this.supervision = createSupervisionTree({
       root,

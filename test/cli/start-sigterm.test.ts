@@ -3,8 +3,14 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../helpers/wait.js";
+import { TcpForwarder } from "../faults/redis-tcp-forwarder.js";
+import { redisHostPort, serviceAvailable } from "../helpers/services.js";
+import { runPrefix, waitFor } from "../helpers/wait.js";
+import { adminClient, deleteKeys } from "../transports/redis/kit.js";
 import { startCli } from "./cli-process.js";
+
+const redis = redisHostPort();
+const hasRedis = await serviceAvailable("redis", redis.host, redis.port);
 
 let dir: string;
 beforeAll(async () => {
@@ -82,3 +88,59 @@ children:
     }
   });
 });
+
+describe.skipIf(!hasRedis)("plexus start and SIGTERM on the redis transport", () => {
+  it("flushes the outbox before it exits: heartbeats kept while Redis was away reach it when it returns during the stop", async () => {
+    const prefix = runPrefix("sigterm-flush");
+    const admin = adminClient();
+    const forwarder = new TcpForwarder(redis.host, redis.port);
+    const forwardPort = await forwarder.start();
+    try {
+      const file = join(dir, "flush.yaml");
+      await writeFile(
+        file,
+        `runtime: { name: sigterm-flush, ops: { port: 0 }, stateDir: ${JSON.stringify(join(dir, "state-flush"))} }
+transport: { kind: redis, url: "redis://127.0.0.1:${forwardPort}", prefix: ${prefix}, blockMs: 100ms }
+bus: { outbox: { flushTimeout: 30s } }
+children:
+  - { id: beat, kind: heartbeat, options: { everyMs: 20 } }
+`,
+      );
+      const cli = startCli(["start", "-c", file]);
+      const running = await waitFor(
+        () => lifecycleLines(cli.stderr()).find((entry) => entry.msg === "runtime running"),
+        "the runtime to run",
+        15_000,
+      );
+      const health = async () => (await (await fetch(`${String(running.ops)}/health`)).json()) as { bus: { outbox: { depth: number } } };
+      await forwarder.cut();
+      await waitFor(async () => (await health()).bus.outbox.depth >= 10, "heartbeats to wait in the outbox", 15_000, 20);
+
+      cli.child.kill("SIGTERM");
+      await waitFor(() => cli.stderr().includes("SIGTERM received"), "the stop to begin", 10_000);
+      await forwarder.restore();
+      expect(await cli.exited).toBe(0);
+
+      const entries = await admin.xrange(`${prefix}:events`, "-", "+");
+      const beats = entries.map(
+        ([, fields]) => (JSON.parse(fields[fields.indexOf("envelope") + 1] ?? "{}") as { payload: { seq: number } }).payload.seq,
+      );
+      // Every beat, from the first to the last one published before the stop, in order.
+      expect(beats.length).toBeGreaterThanOrEqual(10);
+      expect(beats).toEqual(Array.from({ length: beats.length }, (_, i) => i + 1));
+      expect(cli.stderr()).not.toMatch(/bus closed with \d+ envelope/);
+    } finally {
+      await forwarder.cut();
+      await deleteKeys(admin, prefix);
+      await admin.quit();
+    }
+  }, 60_000);
+});
+
+/** JSON log lines of the runtime. */
+function lifecycleLines(stderr: string): Array<{ msg?: string; ops?: string }> {
+  return stderr
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as { msg?: string; ops?: string });
+}

@@ -157,6 +157,12 @@ const schema0 = {
       properties: {
         capacity: { type: "integer", minimum: 1, default: 100000 },
         overflow: { enum: ["drop-oldest", "drop-newest", "reject"], default: "drop-oldest" },
+        flushTimeout: {
+          $ref: "#/$defs/duration",
+          default: "5s",
+          description:
+            "How long closing the bus waits for the transport to take what the outbox still holds; what is left after it is counted and logged as dropped.",
+        },
       },
     },
     childId: { description: "Unique among siblings; letters, digits, '_' and '-'.", type: "string", pattern: "^[A-Za-z0-9_-]+$" },
@@ -2004,8 +2010,193 @@ const schema14 = {
   properties: {
     capacity: { type: "integer", minimum: 1, default: 100000 },
     overflow: { enum: ["drop-oldest", "drop-newest", "reject"], default: "drop-oldest" },
+    flushTimeout: {
+      $ref: "#/$defs/duration",
+      default: "5s",
+      description:
+        "How long closing the bus waits for the transport to take what the outbox still holds; what is left after it is counted and logged as dropped.",
+    },
   },
 };
+function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate10.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.capacity === undefined) {
+      data.capacity = 100000;
+    }
+    if (data.overflow === undefined) {
+      data.overflow = "drop-oldest";
+    }
+    if (data.flushTimeout === undefined) {
+      data.flushTimeout = "5s";
+    }
+    for (const key0 in data) {
+      if (!(key0 === "capacity" || key0 === "overflow" || key0 === "flushTimeout")) {
+        const err0 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+          schema: false,
+          parentSchema: schema14,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    let data0 = data.capacity;
+    if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
+      const err1 = {
+        instancePath: instancePath + "/capacity",
+        schemaPath: "#/properties/capacity/type",
+        keyword: "type",
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema14.properties.capacity.type,
+        parentSchema: schema14.properties.capacity,
+        data: data0,
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (typeof data0 == "number" && isFinite(data0)) {
+      if (data0 < 1 || isNaN(data0)) {
+        const err2 = {
+          instancePath: instancePath + "/capacity",
+          schemaPath: "#/properties/capacity/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema14.properties.capacity,
+          data: data0,
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    let data1 = data.overflow;
+    if (!(data1 === "drop-oldest" || data1 === "drop-newest" || data1 === "reject")) {
+      const err3 = {
+        instancePath: instancePath + "/overflow",
+        schemaPath: "#/properties/overflow/enum",
+        keyword: "enum",
+        params: { allowedValues: schema14.properties.overflow.enum },
+        message: "must be equal to one of the allowed values",
+        schema: schema14.properties.overflow.enum,
+        parentSchema: schema14.properties.overflow,
+        data: data1,
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    let data2 = data.flushTimeout;
+    if (!(typeof data2 == "number" && isFinite(data2)) && typeof data2 !== "string") {
+      const err4 = {
+        instancePath: instancePath + "/flushTimeout",
+        schemaPath: "#/$defs/duration/type",
+        keyword: "type",
+        params: { type: schema7.type },
+        message: "must be number,string",
+        schema: schema7.type,
+        parentSchema: schema7,
+        data: data2,
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (typeof data2 == "number" && isFinite(data2)) {
+      if (data2 < 0 || isNaN(data2)) {
+        const err5 = {
+          instancePath: instancePath + "/flushTimeout",
+          schemaPath: "#/$defs/duration/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 0 },
+          message: "must be >= 0",
+          schema: 0,
+          parentSchema: schema7,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (typeof data2 === "string") {
+      if (!pattern0.test(data2)) {
+        const err6 = {
+          instancePath: instancePath + "/flushTimeout",
+          schemaPath: "#/$defs/duration/pattern",
+          keyword: "pattern",
+          params: { pattern: "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$" },
+          message: 'must match pattern "' + "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$" + '"',
+          schema: "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$",
+          parentSchema: schema7,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err7 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+      schema: schema14.type,
+      parentSchema: schema14,
+      data,
+    };
+    if (vErrors === null) {
+      vErrors = [err7];
+    } else {
+      vErrors.push(err7);
+    }
+    errors++;
+  }
+  validate10.errors = vErrors;
+  return errors === 0;
+}
+validate10.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 function validate9(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -2150,44 +2341,47 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    let data3 = data.outbox;
-    if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-      if (data3.capacity === undefined) {
-        data3.capacity = 100000;
+    if (
+      !validate10(data.outbox, {
+        instancePath: instancePath + "/outbox",
+        parentData: data,
+        parentDataProperty: "outbox",
+        rootData,
+        dynamicAnchors,
+      })
+    ) {
+      vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+      errors = vErrors.length;
+    }
+    let data4 = data.maxPayloadBytes;
+    if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+      const err6 = {
+        instancePath: instancePath + "/maxPayloadBytes",
+        schemaPath: "#/properties/maxPayloadBytes/type",
+        keyword: "type",
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema12.properties.maxPayloadBytes.type,
+        parentSchema: schema12.properties.maxPayloadBytes,
+        data: data4,
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
       }
-      if (data3.overflow === undefined) {
-        data3.overflow = "drop-oldest";
-      }
-      for (const key2 in data3) {
-        if (!(key2 === "capacity" || key2 === "overflow")) {
-          const err6 = {
-            instancePath: instancePath + "/outbox",
-            schemaPath: "#/$defs/outbox/additionalProperties",
-            keyword: "additionalProperties",
-            params: { additionalProperty: key2 },
-            message: "must NOT have additional properties",
-            schema: false,
-            parentSchema: schema14,
-            data: data3,
-          };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-      }
-      let data4 = data3.capacity;
-      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+      errors++;
+    }
+    if (typeof data4 == "number" && isFinite(data4)) {
+      if (data4 < 1 || isNaN(data4)) {
         const err7 = {
-          instancePath: instancePath + "/outbox/capacity",
-          schemaPath: "#/$defs/outbox/properties/capacity/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-          schema: schema14.properties.capacity.type,
-          parentSchema: schema14.properties.capacity,
+          instancePath: instancePath + "/maxPayloadBytes",
+          schemaPath: "#/properties/maxPayloadBytes/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema12.properties.maxPayloadBytes,
           data: data4,
         };
         if (vErrors === null) {
@@ -2197,104 +2391,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if (typeof data4 == "number" && isFinite(data4)) {
-        if (data4 < 1 || isNaN(data4)) {
-          const err8 = {
-            instancePath: instancePath + "/outbox/capacity",
-            schemaPath: "#/$defs/outbox/properties/capacity/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-            schema: 1,
-            parentSchema: schema14.properties.capacity,
-            data: data4,
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      }
-      let data5 = data3.overflow;
-      if (!(data5 === "drop-oldest" || data5 === "drop-newest" || data5 === "reject")) {
-        const err9 = {
-          instancePath: instancePath + "/outbox/overflow",
-          schemaPath: "#/$defs/outbox/properties/overflow/enum",
-          keyword: "enum",
-          params: { allowedValues: schema14.properties.overflow.enum },
-          message: "must be equal to one of the allowed values",
-          schema: schema14.properties.overflow.enum,
-          parentSchema: schema14.properties.overflow,
-          data: data5,
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    } else {
-      const err10 = {
-        instancePath: instancePath + "/outbox",
-        schemaPath: "#/$defs/outbox/type",
-        keyword: "type",
-        params: { type: "object" },
-        message: "must be object",
-        schema: schema14.type,
-        parentSchema: schema14,
-        data: data3,
-      };
-      if (vErrors === null) {
-        vErrors = [err10];
-      } else {
-        vErrors.push(err10);
-      }
-      errors++;
-    }
-    let data6 = data.maxPayloadBytes;
-    if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
-      const err11 = {
-        instancePath: instancePath + "/maxPayloadBytes",
-        schemaPath: "#/properties/maxPayloadBytes/type",
-        keyword: "type",
-        params: { type: "integer" },
-        message: "must be integer",
-        schema: schema12.properties.maxPayloadBytes.type,
-        parentSchema: schema12.properties.maxPayloadBytes,
-        data: data6,
-      };
-      if (vErrors === null) {
-        vErrors = [err11];
-      } else {
-        vErrors.push(err11);
-      }
-      errors++;
-    }
-    if (typeof data6 == "number" && isFinite(data6)) {
-      if (data6 < 1 || isNaN(data6)) {
-        const err12 = {
-          instancePath: instancePath + "/maxPayloadBytes",
-          schemaPath: "#/properties/maxPayloadBytes/minimum",
-          keyword: "minimum",
-          params: { comparison: ">=", limit: 1 },
-          message: "must be >= 1",
-          schema: 1,
-          parentSchema: schema12.properties.maxPayloadBytes,
-          data: data6,
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
     }
   } else {
-    const err13 = {
+    const err8 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -2305,9 +2404,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       data,
     };
     if (vErrors === null) {
-      vErrors = [err13];
+      vErrors = [err8];
     } else {
-      vErrors.push(err13);
+      vErrors.push(err8);
     }
     errors++;
   }
@@ -2315,7 +2414,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 validate9.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema15 = {
+const schema16 = {
   type: "object",
   additionalProperties: false,
   properties: {
@@ -2326,7 +2425,7 @@ const schema15 = {
     stable: { $ref: "#/$defs/duration", description: "Running this long resets a child's backoff. Default: period." },
   },
 };
-const schema17 = {
+const schema18 = {
   type: "object",
   additionalProperties: false,
   properties: {
@@ -2335,10 +2434,10 @@ const schema17 = {
     jitter: { type: "number", minimum: 0, maximum: 1, default: 0.2 },
   },
 };
-function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate12.evaluated;
+  const evaluated0 = validate14.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2364,7 +2463,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
           schema: false,
-          parentSchema: schema17,
+          parentSchema: schema18,
           data,
         };
         if (vErrors === null) {
@@ -2503,7 +2602,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           params: { comparison: "<=", limit: 1 },
           message: "must be <= 1",
           schema: 1,
-          parentSchema: schema17.properties.jitter,
+          parentSchema: schema18.properties.jitter,
           data: data2,
         };
         if (vErrors === null) {
@@ -2521,7 +2620,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           params: { comparison: ">=", limit: 0 },
           message: "must be >= 0",
           schema: 0,
-          parentSchema: schema17.properties.jitter,
+          parentSchema: schema18.properties.jitter,
           data: data2,
         };
         if (vErrors === null) {
@@ -2538,8 +2637,8 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "type",
         params: { type: "number" },
         message: "must be number",
-        schema: schema17.properties.jitter.type,
-        parentSchema: schema17.properties.jitter,
+        schema: schema18.properties.jitter.type,
+        parentSchema: schema18.properties.jitter,
         data: data2,
       };
       if (vErrors === null) {
@@ -2556,8 +2655,8 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema17.type,
-      parentSchema: schema17,
+      schema: schema18.type,
+      parentSchema: schema18,
       data,
     };
     if (vErrors === null) {
@@ -2567,14 +2666,14 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate12.errors = vErrors;
+  validate14.errors = vErrors;
   return errors === 0;
 }
-validate12.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate14.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate11.evaluated;
+  const evaluated0 = validate13.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2603,7 +2702,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
           schema: false,
-          parentSchema: schema15,
+          parentSchema: schema16,
           data,
         };
         if (vErrors === null) {
@@ -2620,10 +2719,10 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         instancePath: instancePath + "/strategy",
         schemaPath: "#/properties/strategy/enum",
         keyword: "enum",
-        params: { allowedValues: schema15.properties.strategy.enum },
+        params: { allowedValues: schema16.properties.strategy.enum },
         message: "must be equal to one of the allowed values",
-        schema: schema15.properties.strategy.enum,
-        parentSchema: schema15.properties.strategy,
+        schema: schema16.properties.strategy.enum,
+        parentSchema: schema16.properties.strategy,
         data: data0,
       };
       if (vErrors === null) {
@@ -2641,8 +2740,8 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "type",
         params: { type: "integer" },
         message: "must be integer",
-        schema: schema15.properties.intensity.type,
-        parentSchema: schema15.properties.intensity,
+        schema: schema16.properties.intensity.type,
+        parentSchema: schema16.properties.intensity,
         data: data1,
       };
       if (vErrors === null) {
@@ -2661,7 +2760,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           params: { comparison: ">=", limit: 0 },
           message: "must be >= 0",
           schema: 0,
-          parentSchema: schema15.properties.intensity,
+          parentSchema: schema16.properties.intensity,
           data: data1,
         };
         if (vErrors === null) {
@@ -2732,7 +2831,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (
-      !validate12(data.backoff, {
+      !validate14(data.backoff, {
         instancePath: instancePath + "/backoff",
         parentData: data,
         parentDataProperty: "backoff",
@@ -2740,7 +2839,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         dynamicAnchors,
       })
     ) {
-      vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+      vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
       errors = vErrors.length;
     }
     if (data.stable !== undefined) {
@@ -2811,8 +2910,8 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema15.type,
-      parentSchema: schema15,
+      schema: schema16.type,
+      parentSchema: schema16,
       data,
     };
     if (vErrors === null) {
@@ -2822,18 +2921,18 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate11.errors = vErrors;
+  validate13.errors = vErrors;
   return errors === 0;
 }
-validate11.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema21 = { type: "array", items: { $ref: "#/$defs/child" } };
-const schema22 = {
+validate13.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema22 = { type: "array", items: { $ref: "#/$defs/child" } };
+const schema23 = {
   type: "object",
   if: { required: ["supervisor"] },
   then: { $ref: "#/$defs/supervisorChild" },
   else: { $ref: "#/$defs/workerChild" },
 };
-const schema23 = {
+const schema24 = {
   type: "object",
   additionalProperties: false,
   required: ["id", "supervisor", "children"],
@@ -2848,17 +2947,17 @@ const schema23 = {
     },
   },
 };
-const schema24 = { description: "Unique among siblings; letters, digits, '_' and '-'.", type: "string", pattern: "^[A-Za-z0-9_-]+$" };
-const schema25 = {
+const schema25 = { description: "Unique among siblings; letters, digits, '_' and '-'.", type: "string", pattern: "^[A-Za-z0-9_-]+$" };
+const schema26 = {
   enum: ["permanent", "transient", "temporary"],
   description: "permanent: always restarted; transient: only after a failure; temporary: never.",
 };
-const pattern7 = new RegExp("^[A-Za-z0-9_-]+$", "u");
-const wrapper0 = { validate: validate15 };
-function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const pattern8 = new RegExp("^[A-Za-z0-9_-]+$", "u");
+const wrapper0 = { validate: validate17 };
+function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate17.evaluated;
+  const evaluated0 = validate19.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2876,8 +2975,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "id" },
         message: "must have required property '" + "id" + "'",
-        schema: schema23.required,
-        parentSchema: schema23,
+        schema: schema24.required,
+        parentSchema: schema24,
         data,
       };
       if (vErrors === null) {
@@ -2894,8 +2993,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "supervisor" },
         message: "must have required property '" + "supervisor" + "'",
-        schema: schema23.required,
-        parentSchema: schema23,
+        schema: schema24.required,
+        parentSchema: schema24,
         data,
       };
       if (vErrors === null) {
@@ -2912,8 +3011,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "children" },
         message: "must have required property '" + "children" + "'",
-        schema: schema23.required,
-        parentSchema: schema23,
+        schema: schema24.required,
+        parentSchema: schema24,
         data,
       };
       if (vErrors === null) {
@@ -2932,7 +3031,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
           schema: false,
-          parentSchema: schema23,
+          parentSchema: schema24,
           data,
         };
         if (vErrors === null) {
@@ -2946,7 +3045,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.id !== undefined) {
       let data0 = data.id;
       if (typeof data0 === "string") {
-        if (!pattern7.test(data0)) {
+        if (!pattern8.test(data0)) {
           const err4 = {
             instancePath: instancePath + "/id",
             schemaPath: "#/$defs/childId/pattern",
@@ -2954,7 +3053,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             params: { pattern: "^[A-Za-z0-9_-]+$" },
             message: 'must match pattern "' + "^[A-Za-z0-9_-]+$" + '"',
             schema: "^[A-Za-z0-9_-]+$",
-            parentSchema: schema24,
+            parentSchema: schema25,
             data: data0,
           };
           if (vErrors === null) {
@@ -2971,8 +3070,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
-          schema: schema24.type,
-          parentSchema: schema24,
+          schema: schema25.type,
+          parentSchema: schema25,
           data: data0,
         };
         if (vErrors === null) {
@@ -2985,7 +3084,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.supervisor !== undefined) {
       if (
-        !validate11(data.supervisor, {
+        !validate13(data.supervisor, {
           instancePath: instancePath + "/supervisor",
           parentData: data,
           parentDataProperty: "supervisor",
@@ -2993,7 +3092,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           dynamicAnchors,
         })
       ) {
-        vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+        vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
         errors = vErrors.length;
       }
     }
@@ -3017,10 +3116,10 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         instancePath: instancePath + "/restart",
         schemaPath: "#/$defs/restart/enum",
         keyword: "enum",
-        params: { allowedValues: schema25.enum },
+        params: { allowedValues: schema26.enum },
         message: "must be equal to one of the allowed values",
-        schema: schema25.enum,
-        parentSchema: schema25,
+        schema: schema26.enum,
+        parentSchema: schema26,
         data: data3,
       };
       if (vErrors === null) {
@@ -3098,8 +3197,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema23.type,
-      parentSchema: schema23,
+      schema: schema24.type,
+      parentSchema: schema24,
       data,
     };
     if (vErrors === null) {
@@ -3109,11 +3208,11 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate17.errors = vErrors;
+  validate19.errors = vErrors;
   return errors === 0;
 }
-validate17.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema27 = {
+validate19.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema28 = {
   type: "object",
   additionalProperties: false,
   required: ["id", "kind"],
@@ -3125,10 +3224,10 @@ const schema27 = {
     options: { type: "object", default: {}, description: "Validated against the kind's own options schema." },
   },
 };
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate20.evaluated;
+  const evaluated0 = validate22.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3152,8 +3251,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "id" },
         message: "must have required property '" + "id" + "'",
-        schema: schema27.required,
-        parentSchema: schema27,
+        schema: schema28.required,
+        parentSchema: schema28,
         data,
       };
       if (vErrors === null) {
@@ -3170,8 +3269,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "kind" },
         message: "must have required property '" + "kind" + "'",
-        schema: schema27.required,
-        parentSchema: schema27,
+        schema: schema28.required,
+        parentSchema: schema28,
         data,
       };
       if (vErrors === null) {
@@ -3190,7 +3289,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
           schema: false,
-          parentSchema: schema27,
+          parentSchema: schema28,
           data,
         };
         if (vErrors === null) {
@@ -3204,7 +3303,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.id !== undefined) {
       let data0 = data.id;
       if (typeof data0 === "string") {
-        if (!pattern7.test(data0)) {
+        if (!pattern8.test(data0)) {
           const err3 = {
             instancePath: instancePath + "/id",
             schemaPath: "#/$defs/childId/pattern",
@@ -3212,7 +3311,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             params: { pattern: "^[A-Za-z0-9_-]+$" },
             message: 'must match pattern "' + "^[A-Za-z0-9_-]+$" + '"',
             schema: "^[A-Za-z0-9_-]+$",
-            parentSchema: schema24,
+            parentSchema: schema25,
             data: data0,
           };
           if (vErrors === null) {
@@ -3229,8 +3328,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
-          schema: schema24.type,
-          parentSchema: schema24,
+          schema: schema25.type,
+          parentSchema: schema25,
           data: data0,
         };
         if (vErrors === null) {
@@ -3252,7 +3351,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             params: { limit: 1 },
             message: "must NOT have fewer than 1 characters",
             schema: 1,
-            parentSchema: schema27.properties.kind,
+            parentSchema: schema28.properties.kind,
             data: data1,
           };
           if (vErrors === null) {
@@ -3269,8 +3368,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
-          schema: schema27.properties.kind.type,
-          parentSchema: schema27.properties.kind,
+          schema: schema28.properties.kind.type,
+          parentSchema: schema28.properties.kind,
           data: data1,
         };
         if (vErrors === null) {
@@ -3287,10 +3386,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         instancePath: instancePath + "/restart",
         schemaPath: "#/$defs/restart/enum",
         keyword: "enum",
-        params: { allowedValues: schema25.enum },
+        params: { allowedValues: schema26.enum },
         message: "must be equal to one of the allowed values",
-        schema: schema25.enum,
-        parentSchema: schema25,
+        schema: schema26.enum,
+        parentSchema: schema26,
         data: data2,
       };
       if (vErrors === null) {
@@ -3367,8 +3466,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "type",
         params: { type: "object" },
         message: "must be object",
-        schema: schema27.properties.options.type,
-        parentSchema: schema27.properties.options,
+        schema: schema28.properties.options.type,
+        parentSchema: schema28.properties.options,
         data: data4,
       };
       if (vErrors === null) {
@@ -3385,8 +3484,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema27.type,
-      parentSchema: schema27,
+      schema: schema28.type,
+      parentSchema: schema28,
       data,
     };
     if (vErrors === null) {
@@ -3396,14 +3495,14 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate20.errors = vErrors;
+  validate22.errors = vErrors;
   return errors === 0;
 }
-validate20.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate22.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate16.evaluated;
+  const evaluated0 = validate18.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3417,8 +3516,8 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema22.type,
-      parentSchema: schema22,
+      schema: schema23.type,
+      parentSchema: schema23,
       data,
     };
     if (vErrors === null) {
@@ -3455,8 +3554,8 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    if (!validate17(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-      vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+    if (!validate19(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -3467,8 +3566,8 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "then";
   } else {
     const _errs4 = errors;
-    if (!validate20(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-      vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+    if (!validate22(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs4 === errors;
@@ -3487,8 +3586,8 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "if",
       params: { failingKeyword: ifClause0 },
       message: 'must match "' + ifClause0 + '" schema',
-      schema: schema22.if,
-      parentSchema: schema22,
+      schema: schema23.if,
+      parentSchema: schema23,
       data,
     };
     if (vErrors === null) {
@@ -3498,15 +3597,15 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate16.errors = vErrors;
+  validate18.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
-validate16.evaluated = { dynamicProps: true, dynamicItems: false };
-function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate18.evaluated = { dynamicProps: true, dynamicItems: false };
+function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate15.evaluated;
+  const evaluated0 = validate17.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3517,9 +3616,9 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
       if (
-        !validate16(data[i0], { instancePath: instancePath + "/" + i0, parentData: data, parentDataProperty: i0, rootData, dynamicAnchors })
+        !validate18(data[i0], { instancePath: instancePath + "/" + i0, parentData: data, parentDataProperty: i0, rootData, dynamicAnchors })
       ) {
-        vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+        vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
         errors = vErrors.length;
       }
     }
@@ -3530,8 +3629,8 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "array" },
       message: "must be array",
-      schema: schema21.type,
-      parentSchema: schema21,
+      schema: schema22.type,
+      parentSchema: schema22,
       data,
     };
     if (vErrors === null) {
@@ -3541,10 +3640,10 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate15.errors = vErrors;
+  validate17.errors = vErrors;
   return errors === 0;
 }
-validate15.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+validate17.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
 function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -3756,7 +3855,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       errors = vErrors.length;
     }
     if (
-      !validate11(data.supervisor, {
+      !validate13(data.supervisor, {
         instancePath: instancePath + "/supervisor",
         parentData: data,
         parentDataProperty: "supervisor",
@@ -3764,11 +3863,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         dynamicAnchors,
       })
     ) {
-      vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+      vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
       errors = vErrors.length;
     }
     if (
-      !validate15(data.children, {
+      !validate17(data.children, {
         instancePath: instancePath + "/children",
         parentData: data,
         parentDataProperty: "children",
@@ -3776,7 +3875,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         dynamicAnchors,
       })
     ) {
-      vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+      vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
       errors = vErrors.length;
     }
   } else {

@@ -240,7 +240,11 @@ export class MessageBus implements Bus {
     return this.contractWarnings;
   }
 
-  /** Stops every subscription, fails waiting requests, flushes what it can and closes the transport. */
+  /**
+   * Stops every subscription, fails waiting requests, flushes the outbox (waiting at most
+   * `bus.outbox.flushTimeout` for the transport to take it; the rest is counted as dropped) and
+   * closes the transport.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -251,7 +255,7 @@ export class MessageBus implements Bus {
       handles.push(live.handle?.close());
     }
     await Promise.allSettled(handles);
-    await this.publisher?.close();
+    await this.publisher?.close(this.bounds.outbox.flushTimeoutMs);
     this.retireMetrics?.();
     await this.transport.close();
   }

@@ -52,7 +52,7 @@ describe("loadConfig: valid configs", () => {
     });
     expect(config.bus).toEqual({
       mailbox: { capacity: 10_000, overflow: "drop-oldest" },
-      outbox: { capacity: 100_000, overflow: "drop-oldest" },
+      outbox: { capacity: 100_000, overflow: "drop-oldest", flushTimeoutMs: 5_000 },
       maxPayloadBytes: 4 * 1_048_576,
     });
     expect(config.children).toEqual([]);
