@@ -18,7 +18,7 @@ import { CORRELATION_HEADER, PendingRequests, REPLY_ERROR_HEADER, REPLY_TO_HEADE
 import { ThrottledLog } from "../../common/throttled-log.js";
 import { DEFAULT_SOURCE } from "../default-source.js";
 import { isSystemTopic, validatePattern, validateTopic } from "../topics.js";
-import type { Delivery, Transport, TransportSubscription } from "../transport.js";
+import type { Delivery, Transport, TransportConnectOptions, TransportSubscription } from "../transport.js";
 
 /**
  * What a MessageBus is built from. Only `transport` is required:
@@ -120,15 +120,22 @@ export class MessageBus implements Bus {
     if (options.metrics) this.retireMetrics = registerBusMetrics(options.metrics, () => this.stats());
   }
 
-  /** Connects the transport; the outbox starts replaying once it reports a connection. */
-  async start(): Promise<void> {
-    await this.transport.connect({
-      onConnectionChange: (connected) => {
-        this.log.info({ transport: this.transport.kind, connected }, connected ? "transport connected" : "transport disconnected");
-        this.publisher?.setConnected(connected);
+  /**
+   * Connects the transport; the outbox starts replaying once it reports a connection. Aborting
+   * `options.signal` cuts a connect that is still waiting short (the start rejects with its
+   * reason; close the bus then).
+   */
+  async start(options: TransportConnectOptions = {}): Promise<void> {
+    await this.transport.connect(
+      {
+        onConnectionChange: (connected) => {
+          this.log.info({ transport: this.transport.kind, connected }, connected ? "transport connected" : "transport disconnected");
+          this.publisher?.setConnected(connected);
+        },
+        onDeadLetter: (topic, reason, raw) => this.deadLetters.fromRaw(topic, reason, raw),
       },
-      onDeadLetter: (topic, reason, raw) => this.deadLetters.fromRaw(topic, reason, raw),
-    });
+      options,
+    );
     // The transport says whether it can deliver yet (a zmq proxy that is an actor starting later
     // cannot): until it can, publishes wait in the outbox instead of vanishing unrouted.
     this.publisher?.setConnected(this.transport.stats().connected);

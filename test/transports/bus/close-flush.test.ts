@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Duration } from "../../../src/common/durations.js";
 import { resolveBusConfig } from "../../../src/transports/bus/bus-config.js";
 import { MessageBus } from "../../../src/transports/bus/message-bus.js";
 import type { Envelope } from "../../../src/transports/envelope.js";
@@ -30,7 +31,7 @@ class CountingTransport extends FakeNetworkTransport {
   }
 }
 
-async function busOver(transport: FakeNetworkTransport, flushTimeout: string, log = new RecordingLogger()): Promise<MessageBus> {
+async function busOver(transport: FakeNetworkTransport, flushTimeout: Duration, log = new RecordingLogger()): Promise<MessageBus> {
   const bus = new MessageBus({ transport, source: "flush", log, bounds: { outbox: { capacity: 1_000, flushTimeout } } });
   await bus.start();
   transport.events?.onConnectionChange?.(true);
