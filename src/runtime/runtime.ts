@@ -134,6 +134,8 @@ export class PlexusRuntime implements Runtime {
   private startSettled: Promise<void> = Promise.resolve();
   /** Releases of what a cancelled start stage produced after the cancel; a stop waits for them. */
   private readonly lateReleases = new Set<Promise<void>>();
+  /** Holds the event loop from start() until stopped; see start(). */
+  private keepAlive: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: RuntimeOptions,
@@ -205,6 +207,10 @@ export class PlexusRuntime implements Runtime {
   async start(): Promise<void> {
     if (this.current !== "idle") throw new PlexusError("ALREADY_STARTED", `runtime cannot start from state "${this.current}"`);
     this.current = "starting";
+    // A runtime runs until it is stopped, even when nothing it runs holds the event loop (no
+    // children, no ops server, actors that only wait on the bus): without this Node would end
+    // the process with code 13 while `done` is still pending.
+    this.keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
     const parts = this.startParts();
     this.startSettled = parts.then(
       () => undefined,
@@ -461,6 +467,7 @@ export class PlexusRuntime implements Runtime {
         this.log.error({ err: error }, `error while stopping the ${what}`);
       }
     }
+    clearInterval(this.keepAlive);
     this.current = reason ? "failed" : "stopped";
     this.log.info({ runtime: this.name, reason: reason?.message }, reason ? "runtime stopped after a failure" : "runtime stopped");
     this.finish(reason ? { reason } : {});

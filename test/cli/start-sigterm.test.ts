@@ -64,6 +64,19 @@ children:
     expect(cli.stderr()).toContain('"msg":"runtime stopped"');
   });
 
+  it("runs a config with no children and no ops server until it is stopped", async () => {
+    const file = join(dir, "idle.yaml");
+    await writeFile(file, `runtime: { name: idle, ops: { enabled: false }, stateDir: ${JSON.stringify(join(dir, "state"))} }\n`);
+    const cli = startCli(["start", "-c", file]);
+    let code: number | string | undefined;
+    void cli.exited.then((value) => (code = value));
+    await waitFor(() => cli.stderr().includes('"msg":"runtime running"') || code !== undefined, "the runtime to run", 15_000);
+    // The witness: still there to handle the signal (a process Node ended early exits 13).
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
+    expect(cli.stderr()).toContain('"msg":"runtime stopped"');
+  });
+
   it("a single SIGTERM during a slow start cancels it: exits 0 without waiting for the start to finish", async () => {
     const xsub = await silentEndpoint();
     const xpub = await silentEndpoint();
