@@ -5,7 +5,7 @@
  * configs never load the YAML parser.
  */
 import { readFile } from "node:fs/promises";
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from "yaml";
 import type { Document, Scalar } from "yaml";
 import { ConfigError, formatPath } from "../../common/config-error.js";
 import type { ConfigIssue, PathSegment, PendingIssue } from "../../common/config-error.js";
@@ -125,4 +125,41 @@ export async function parseFile(absolute: string, file: string): Promise<SourceD
     throw new ConfigError(issues, file);
   }
   return { file, document, lines };
+}
+
+/**
+ * Uses of an alias a document may make once expanded; more is a "billion laughs" document (a few
+ * lines that expand to gigabytes). The yaml library's own guard, kept at its default.
+ */
+const MAX_ALIAS_USES = 100;
+
+/**
+ * The document's plain data. A document whose aliases expand past {@link MAX_ALIAS_USES} is a
+ * config error at its first alias, not a crash.
+ */
+export function documentData(source: SourceDocument): unknown {
+  try {
+    return source.document.toJS({ maxAliasCount: MAX_ALIAS_USES });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let offset: number | undefined;
+    visit(source.document, {
+      Alias(_, node) {
+        offset = rangeStart(node);
+        return visit.BREAK;
+      },
+    });
+    const position = offset === undefined ? undefined : source.lines.linePos(offset);
+    throw new ConfigError(
+      [
+        {
+          file: source.file,
+          ...(position === undefined ? {} : { line: position.line, column: position.col }),
+          path: "(aliases)",
+          message: `YAML aliases expand too far (more than ${MAX_ALIAS_USES} uses of an anchor; ${error.message}): write the repeated values out instead of nesting *aliases`,
+        },
+      ],
+      source.file,
+    );
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, copyFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -102,6 +102,7 @@ describe("loadConfig: valid configs", () => {
     const directory = await mkdtemp(path.join(os.tmpdir(), "plexus-config-"));
     try {
       await copyFile(fixture("valid.yaml"), path.join(directory, "plexus.yaml"));
+      await mkdir(path.join(directory, "contracts"));
       const config = await loadConfig("plexus.yaml", { kinds, env: {}, cwd: directory });
       expect(config.runtime.stateDir).toBe(path.join(directory, "state"));
       expect(config.contracts).toEqual({ dir: path.join(directory, "contracts"), mode: "enforce" });
@@ -137,10 +138,12 @@ describe("loadConfig: valid configs", () => {
       children: [{ id: "t", kind: "ticker", options: { everyMs: 5 } }],
     };
     const before = structuredClone(raw);
-    const config = await loadConfig(raw, { kinds, cwd: "/srv/app" });
+    const cwd = await mkdtemp(path.join(os.tmpdir(), "plexus-object-config-"));
+    await mkdir(path.join(cwd, "contracts"));
+    const config = await loadConfig(raw, { kinds, cwd }).finally(() => rm(cwd, { recursive: true, force: true }));
     expect(raw).toEqual(before);
-    expect(config.runtime.stateDir).toBe("/srv/app/var/state");
-    expect(config.contracts).toEqual({ dir: "/srv/app/contracts", mode: "warn" });
+    expect(config.runtime.stateDir).toBe(path.join(cwd, "var/state"));
+    expect(config.contracts).toEqual({ dir: path.join(cwd, "contracts"), mode: "warn" });
     expect(config.children[0]).toMatchObject({ id: "t", options: { everyMs: 5, label: "tick" } });
     expect(config.source).toBeUndefined();
   });
