@@ -5,7 +5,7 @@
  * configs never load the YAML parser.
  */
 import { readFile } from "node:fs/promises";
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from "yaml";
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit } from "yaml";
 import type { Document, Scalar } from "yaml";
 import { ConfigError, formatPath } from "../../common/config-error.js";
 import type { ConfigIssue, PathSegment, PendingIssue } from "../../common/config-error.js";
