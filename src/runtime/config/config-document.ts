@@ -103,6 +103,18 @@ export function interpolateDocument(document: Document, env: Environment): { iss
   return { issues, failed };
 }
 
+/**
+ * In a flow mapping or sequence (`{ port: ${PORT} }`) the braces of an unquoted `${...}` are
+ * YAML's own indicators, which breaks the line's syntax. When a line that fails to parse has both,
+ * this says how to write it; undefined otherwise.
+ */
+function unquotedReferenceHint(line: string): string | undefined {
+  if (!line.includes("${") || !/[{[]/.test(line.replace(/\$\{/g, ""))) return undefined;
+  const example = /([A-Za-z0-9_.-]+):\s*(\$\{[^}\s]*\}*)/.exec(line);
+  const sample = example ? `${example[1]}: "${example[2]}"` : 'key: "${VAR}"';
+  return ` (a \${...} inside a flow mapping { } or sequence [ ] must be quoted: ${sample})`;
+}
+
 /** Reads and parses a file; syntax errors become issues with positions. */
 export async function parseFile(absolute: string, file: string): Promise<SourceDocument> {
   let text: string;
@@ -118,9 +130,17 @@ export async function parseFile(absolute: string, file: string): Promise<SourceD
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
+    const textLines = text.split("\n");
+    const hinted = new Set<number>();
     const issues = document.errors.map((error): ConfigIssue => {
       const { line, col } = lines.linePos(error.pos[0]);
-      return { file, line, column: col, path: "(syntax)", message: error.message.split("\n")[0] ?? error.message };
+      let message = error.message.split("\n")[0] ?? error.message;
+      const hint = hinted.has(line) ? undefined : unquotedReferenceHint(textLines[line - 1] ?? "");
+      if (hint !== undefined) {
+        hinted.add(line);
+        message += hint;
+      }
+      return { file, line, column: col, path: "(syntax)", message };
     });
     throw new ConfigError(issues, file);
   }
