@@ -321,6 +321,7 @@ export class PlexusRuntime implements Runtime {
       );
     }
     const stateStore = new StateStore(config.runtime.stateDir, this.log.child({ component: "state" }));
+    await this.stage("cleaning the state directory", stateStore.removeOrphans());
     const root: SupervisorChildSpec = {
       id: "root",
       supervisor: config.supervisor,
