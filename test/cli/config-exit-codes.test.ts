@@ -5,10 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runInProcess } from "./memory-io.js";
 
 let dir: string;
+const logLevel = process.env.PLEXUS_LOG_LEVEL;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "plexus-config-exit-"));
+  // The runtimes these commands create log to this process's stderr; the exit code and the
+  // command's own output are what is checked.
+  process.env.PLEXUS_LOG_LEVEL = "silent";
 });
 afterAll(async () => {
+  if (logLevel === undefined) delete process.env.PLEXUS_LOG_LEVEL;
+  else process.env.PLEXUS_LOG_LEVEL = logLevel;
   await rm(dir, { recursive: true, force: true });
 });
 

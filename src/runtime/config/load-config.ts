@@ -34,6 +34,12 @@ export interface LoadConfigOptions {
    * never for starting a runtime.
    */
   acceptUnknownKinds?: boolean;
+  /**
+   * The caller never starts the ops server (`plexus pub/sub -c` on a network transport): a
+   * `runtime.ops` binding that a runtime would refuse (a host beyond loopback without a token)
+   * is not reported.
+   */
+  opsUnused?: boolean;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -93,6 +99,7 @@ export async function loadConfig(source: string | PlexusConfig, options: LoadCon
     baseDir: absolute === undefined ? path.resolve(cwd) : path.dirname(absolute),
     validator: new KindOptionsValidator(options.kinds),
     schemaValid: schemaIssues.length === 0,
+    checkOpsBinding: options.opsUnused !== true,
     ...(options.acceptUnknownKinds ? { acceptUnknownKinds: true } : {}),
   });
   pending.push(...issues);

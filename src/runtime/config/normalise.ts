@@ -25,6 +25,8 @@ export interface NormaliseContext extends ChildResolveContext {
   baseDir: string;
   /** Whether the schema accepted the document (then every default is in place). */
   schemaValid: boolean;
+  /** Report a `runtime.ops` binding the ops server would refuse; off for callers that never start it. */
+  checkOpsBinding: boolean;
 }
 
 /** The resolved config (absent when the schema rejected the document) and every problem found. */
@@ -52,7 +54,7 @@ export function normaliseConfig(raw: PlexusConfig, context: NormaliseContext): N
   if (raw.contracts !== undefined) config.contracts = toResolvedContracts(raw.contracts as ContractsConfig, context.baseDir);
   const ops = config.runtime.ops;
   // The ops server refuses this binding too; found here, it is a config error with its line.
-  if (ops.enabled && !isLoopbackHost(ops.host) && ops.token === undefined) {
+  if (context.checkOpsBinding && ops.enabled && !isLoopbackHost(ops.host) && ops.token === undefined) {
     const at = ["runtime", "ops", "host"];
     issues.push({
       path: at,
