@@ -243,6 +243,8 @@ export class PlexusRuntime implements Runtime {
    */
   private async stage<T>(name: string, work: Promise<T>, release?: (value: T) => Promise<void>): Promise<T> {
     this.startStage = name;
+    // A stage that fails after a stop already cancelled it has nobody left to tell.
+    work.catch(() => undefined);
     const signal = this.startAbort.signal;
     let onAbort: (() => void) | undefined;
     const cancelled = new Promise<never>((_, reject) => {
@@ -351,9 +353,7 @@ export class PlexusRuntime implements Runtime {
       }
     });
     // A stop during this stage stops the tree itself (it was assigned above), which ends its start.
-    const tree = this.supervision.start();
-    tree.catch(() => undefined);
-    await this.stage("starting the supervision tree", tree);
+    await this.stage("starting the supervision tree", this.supervision.start());
   }
 
   /** The transport given in the options, if any; from here on the Bus owns (and closes) it. */
