@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
-import type { ResolvedBusConfig } from "../src/transports/bus/bus-config.js";
+import type { BusConfig } from "../src/transports/bus/bus-config.js";
 import { silentLogger } from "../src/common/logger.js";
 import { MessageBus } from "../src/transports/bus/message-bus.js";
 import { MemoryTransport } from "../src/transports/memory/transport.js";
@@ -20,7 +20,7 @@ const YIELD_EVERY = 1_000;
 const RATE = 10_000;
 const LATENCY_MESSAGES = 10_000;
 
-const defaults: ResolvedBusConfig = {
+const defaults: BusConfig = {
   mailbox: { capacity: 10_000, overflow: "block" },
   outbox: { capacity: 10_000, overflow: "drop-oldest" },
   maxPayloadBytes: 1_048_576,

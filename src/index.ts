@@ -65,6 +65,7 @@ export { MemoryTransport } from "./transports/memory/transport.js";
 export type {
   Delivery,
   Transport,
+  TransportConnectOptions,
   TransportEvents,
   TransportGuarantees,
   TransportSubscription,

@@ -57,12 +57,13 @@ export function resolveBusClient(options: BusClientOptions): CliBusClient {
   if (options.url !== undefined) return opsBusClient(options.url, token);
   if (options.config === undefined) return opsBusClient(DEFAULT_OPS_URL, token);
   const endpoint = readConfigEndpoint(resolveConfigPath(options.config, options.cwd), options.env);
-  if (endpoint.transportKind === "memory") return opsBusClient(endpoint.opsUrl, token ?? endpoint.token);
+  // Only the memory transport is reached through the ops server; the others never need its URL.
+  if (endpoint.transportKind === "memory") return opsBusClient(endpoint.opsUrl(), token ?? endpoint.token);
   const factory = directClientFactories.get(endpoint.transportKind);
   if (!factory) {
     throw new CliError(
       `-c ${endpoint.file}: reaching a "${endpoint.transportKind}" transport directly is not yet supported for kind ${endpoint.transportKind}; ` +
-        `go through a running runtime instead: --url ${endpoint.opsUrl}`,
+        "go through a running runtime instead: --url <its ops URL>",
       ExitCode.usage,
     );
   }

@@ -47,8 +47,12 @@ export function packageRoot(): string | undefined {
 /** How to reach a runtime described by a config file, without validating the whole config. */
 export interface ConfigEndpoint {
   file: string;
-  /** Ops server URL, from `runtime.ops.host` / `runtime.ops.port`. */
-  opsUrl: string;
+  /**
+   * Ops server URL, from `runtime.ops.host` / `runtime.ops.port`. A function, because only the
+   * commands that go through the ops server need one: it throws a usage error (exit 64) when the
+   * config's port is 0 (ephemeral, known only to the running runtime).
+   */
+  opsUrl(): string;
   /** `runtime.ops.token`, when set. */
   token?: string;
   /** `transport.kind` (default `memory`). */
@@ -84,14 +88,17 @@ export function readConfigEndpoint(file: string, env: NodeJS.ProcessEnv): Config
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`config ${file}: runtime.ops.port ${JSON.stringify(portText)} is not a port number`, ExitCode.config);
-  if (port === 0) {
-    throw new CliError(
-      `config ${file} uses an ephemeral ops port (runtime.ops.port: 0): the runtime logs the bound URL at start; pass it with --url`,
-      ExitCode.usage,
-    );
-  }
+  const opsUrl = (): string => {
+    if (port === 0) {
+      throw new CliError(
+        `config ${file} uses an ephemeral ops port (runtime.ops.port: 0): the runtime logs the bound URL at start; pass it with --url`,
+        ExitCode.usage,
+      );
+    }
+    return `http://${host}:${port}`;
+  };
   const token = text(ops.token);
-  return { file, opsUrl: `http://${host}:${port}`, ...(token ? { token } : {}), transportKind: text(transport.kind) ?? "memory" };
+  return { file, opsUrl, ...(token ? { token } : {}), transportKind: text(transport.kind) ?? "memory" };
 }
 
 /** A wildcard bind address is reached through loopback; IPv6 literals need brackets in URLs. */

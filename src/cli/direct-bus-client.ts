@@ -19,7 +19,8 @@ function directBusClient(endpoint: ConfigEndpoint, env: NodeJS.ProcessEnv, cwd: 
         import("../runtime/direct-bus.js"),
         import("../common/logger.js"),
       ]);
-      const config = await loadConfig(endpoint.file, { kinds: new Map(), acceptUnknownKinds: true, env, cwd });
+      // This client never starts the ops server, so its settings are not its business.
+      const config = await loadConfig(endpoint.file, { kinds: new Map(), acceptUnknownKinds: true, opsUnused: true, env, cwd });
       const log = createLogger({ name: "plexus", level: env.PLEXUS_LOG_LEVEL ?? "warn" });
       try {
         return await openDirectBus(config, { log });

@@ -26,3 +26,22 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * Codes of errors that only a change to the configuration can fix (the config file, the contract
+ * files it names, the endpoints it gives): `plexus start` exits 78 on them, so that a service
+ * manager told `RestartPreventExitStatus=78` does not restart into the same failure.
+ */
+const CONFIGURATION_ERROR_CODES: ReadonlySet<string> = new Set([
+  "CONFIG_INVALID",
+  "CONTRACT_INVALID",
+  "OPS_TOKEN_REQUIRED",
+  "OPS_HOST_INVALID",
+  "ZMQ_ENDPOINT_INVALID",
+]);
+
+/** The exit code of a runtime that could not start: 78 for a configuration error, else 70. */
+export function startFailureExitCode(error: unknown): ExitCodeValue {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && CONFIGURATION_ERROR_CODES.has(code) ? ExitCode.config : ExitCode.runtimeFailed;
+}

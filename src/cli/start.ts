@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { Runtime, RuntimeOptions } from "../runtime/runtime.js";
 import type { CliIo } from "./cli-io.js";
 import { DEFAULT_CONFIG, resolveConfigPath } from "./config-file.js";
-import { ExitCode } from "./exit-codes.js";
+import { ExitCode, startFailureExitCode } from "./exit-codes.js";
 
 export interface StartOptions {
   config?: string;
@@ -37,7 +37,8 @@ Examples:
 
 SIGTERM or SIGINT stops the tree in reverse start order and exits 0; a second signal exits 130 at once.
 Exit codes: 0 stopped by a signal, 70 the root supervisor failed (or the runtime could not start),
-78 the config is invalid (fix it; restarting will not help).`,
+78 the configuration is invalid: the config file, a contract it names, an ops host without a token
+(fix it; restarting will not help).`,
     )
     .action(async (options: StartOptions) => setExit(await runStart(options, io)));
 }
@@ -96,13 +97,13 @@ export async function runStart(options: StartOptions, io: CliIo, dependencies?: 
   }
 }
 
-/** Config errors print their full list of issues plainly (exit 78); anything else exits 70. */
+/** Configuration errors print their full list of problems plainly (exit 78); anything else exits 70. */
 function reportStartFailure(error: unknown, io: CliIo): number {
   const message = error instanceof Error ? error.message : String(error);
-  if ((error as { code?: unknown } | null)?.code === "CONFIG_INVALID") {
-    io.stderr.write(`${message}\n`);
-    return ExitCode.config;
-  }
-  io.stderr.write(`plexus: the runtime could not start: ${message}\n`);
-  return ExitCode.runtimeFailed;
+  const code = startFailureExitCode(error);
+  const configError = (error as { code?: unknown } | null)?.code === "CONFIG_INVALID";
+  if (configError) io.stderr.write(`${message}\n`);
+  else if (code === ExitCode.config) io.stderr.write(`plexus: invalid configuration: ${message}\n`);
+  else io.stderr.write(`plexus: the runtime could not start: ${message}\n`);
+  return code;
 }

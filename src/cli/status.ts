@@ -38,7 +38,7 @@ Exit codes: 0 running, 1 unreachable, 2 reachable but not healthy (stopping or f
 export async function runStatus(options: StatusOptions, io: CliIo): Promise<number> {
   const url =
     options.url ??
-    (options.config !== undefined ? readConfigEndpoint(resolveConfigPath(options.config, io.cwd), io.env).opsUrl : DEFAULT_OPS_URL);
+    (options.config !== undefined ? readConfigEndpoint(resolveConfigPath(options.config, io.cwd), io.env).opsUrl() : DEFAULT_OPS_URL);
   const client = new OpsClient(url);
   const [health, tree] = await Promise.all([client.getJson<HealthBody>("/health"), client.getJson<ActorTreeNode>("/actors")]);
   if (options.json) {

@@ -32,7 +32,7 @@ on stderr and exits 1.`,
 export async function runValidate(options: ValidateOptions, io: CliIo): Promise<number> {
   const file = resolveConfigPath(options.config, io.cwd);
   // Loaded on demand: the client commands (pub, sub, status) should not pay for the runtime's imports.
-  const [{ loadConfig }, { builtinKinds }, { compileContracts }] = await Promise.all([
+  const [{ loadConfig }, { builtinKinds }, { compileContracts, formatContractProblem }] = await Promise.all([
     import("../runtime/config/load-config.js"),
     import("../actors/builtin-kinds.js"),
     import("../transports/bus/contracts.js"),
@@ -47,7 +47,7 @@ export async function runValidate(options: ValidateOptions, io: CliIo): Promise<
   if (config.contracts) {
     const { contracts, problems } = await compileContracts(config.contracts.dir);
     if (problems.length > 0) {
-      const lines = problems.map((problem) => `  ${problem.schemaFile}: ${problem.message}`);
+      const lines = problems.map((problem) => `  ${formatContractProblem(problem)}`);
       io.stderr.write(
         `invalid contracts for ${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${lines.join("\n")}\n`,
       );

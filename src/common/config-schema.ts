@@ -9,6 +9,7 @@
 import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
 import { ConfigError, formatPath } from "./config-error.js";
 import type { ConfigIssue, PathSegment, PendingIssue } from "./config-error.js";
+import { coerceNumericStrings } from "./coerce-numeric-strings.js";
 import { describeSchemaError } from "./describe-schema-error.js";
 import { loadAjv2020 } from "./load-ajv.js";
 import type { PatternSentences } from "./describe-schema-error.js";
@@ -93,10 +94,15 @@ export function checkAgainstSchema(schema: JsonSchema, value: unknown, options: 
 
 /**
  * The problems a compiled validator finds in `value` (which gets the schema's defaults written
- * in), as issues. For validators compiled ahead of time, such as the whole-config one.
+ * in, and a wholly numeric string in a numeric field turned into its number), as issues. For validators compiled ahead of time, such as the whole-config one.
  */
 export function checkWithValidator(validate: ValidateFunction, value: unknown, options: SchemaCheckOptions = {}): PendingIssue[] {
   if (validate(value)) return [];
+  // A number written as a string (a quoted "${PORT}") is taken as that number; a few rounds at
+  // most, for fields that only appear once another one is fixed.
+  for (let round = 0; round < 3 && coerceNumericStrings(validate.errors, value); round++) {
+    if (validate(value)) return [];
+  }
   const issues: PendingIssue[] = [];
   for (const error of validate.errors ?? []) {
     const issue = describeSchemaError(error, options.at ?? [], options.patterns);

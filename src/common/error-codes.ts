@@ -10,6 +10,8 @@ export const PLEXUS_ERROR_CODES = {
   ALREADY_STARTED: "start() was called on a runtime or supervisor that already started (or stopped); create a new one.",
   NOT_STARTED: "runtime.bus or runtime.config was read before runtime.start() resolved.",
   NOT_RUNNING: "startChild/stopChild was called while the runtime is not running.",
+  START_CANCELLED:
+    "runtime.stop() (or a signal to plexus start) came while the runtime was starting; the start was cancelled and what it had opened was closed.",
   DUPLICATE_KIND: "createRuntime({ kinds }) lists two actor kinds with the same name.",
   // Config and specs
   CONFIG_INVALID: "The config (file, object, ${VAR}, duration or transport option) cannot be used; ConfigError lists every problem.",

@@ -1,6 +1,6 @@
 import type { ResolvedContractsConfig } from "../transports/bus/bus-config.js";
 import { toError } from "../common/errors.js";
-import { compileContracts } from "../transports/bus/contracts.js";
+import { compileContracts, formatContractProblem } from "../transports/bus/contracts.js";
 import { DoctorExitCode, failed, passed, skipped, type DoctorCheckResult } from "./check-result.js";
 
 const NAME = "contracts";
@@ -18,7 +18,7 @@ export async function checkContracts(contracts: ResolvedContractsConfig | undefi
         DoctorExitCode.contracts,
       );
     }
-    const list = problems.map((problem) => `${problem.schemaFile}: ${problem.message}`).join("\n");
+    const list = problems.map(formatContractProblem).join("\n");
     return failed(
       NAME,
       `${problems.length} contract problem(s) in ${contracts.dir}:\n${list}`,

@@ -75,9 +75,19 @@ export interface Runtime {
   readonly opsAddress: { host: string; port: number; url: string } | undefined;
   /** Resolves when the runtime stopped; `reason` is set when the root supervisor failed. */
   readonly done: Promise<{ reason?: Error }>;
-  /** Loads the config, connects the transport, starts the ops server and the supervision tree in order. */
+  /**
+   * Loads the config, connects the transport, starts the ops server and the supervision tree in
+   * order.
+   * @throws PlexusError `START_CANCELLED` when `stop()` was called before it finished (it rejects
+   *   once what it had opened is closed).
+   */
   start(): Promise<void>;
-  /** Stops the tree in reverse start order, then the ops server and the transport. Idempotent. */
+  /**
+   * Stops the tree in reverse start order (each child within its `shutdown`), then the ops
+   * server, flushes the outbox (within `bus.outbox.flushTimeout`) and closes the transport.
+   * Called during `start()`, it cancels the start at whatever stage it is and resolves once
+   * everything the start opened is closed. Idempotent.
+   */
   stop(): Promise<void>;
   /** The live supervision tree. */
   tree(): ActorTreeNode;
@@ -93,9 +103,6 @@ export interface Runtime {
   /** Stops and removes a child. */
   stopChild(supervisorPath: string, id: string): Promise<void>;
 }
-
-/** The least the root supervisor is given to stop, room for children started at run time. */
-const ROOT_SHUTDOWN_FLOOR_MS = 5_000;
 
 /**
  * The runtime kernel. Embedders use `createRuntime` (src/create-runtime.ts), which supplies the
@@ -122,6 +129,16 @@ export class PlexusRuntime implements Runtime {
   private unclaimedTransport: Transport | undefined;
   /** What each worker keeps across its incarnations: its bus subscriptions and their mailboxes. */
   private slots: ActorSlots | undefined;
+  /** Aborted by a stop during start; every start stage gives up on it. */
+  private readonly startAbort = new AbortController();
+  /** What the start is doing now, named in the START_CANCELLED error. */
+  private startStage = "loading the config";
+  /** Settles when start() has unwound (whatever its outcome); a stop during start waits for it. */
+  private startSettled: Promise<void> = Promise.resolve();
+  /** Releases of what a cancelled start stage produced after the cancel; a stop waits for them. */
+  private readonly lateReleases = new Set<Promise<void>>();
+  /** Holds the event loop from start() until stopped; see start(). */
+  private keepAlive: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: RuntimeOptions,
@@ -193,11 +210,28 @@ export class PlexusRuntime implements Runtime {
   async start(): Promise<void> {
     if (this.current !== "idle") throw new PlexusError("ALREADY_STARTED", `runtime cannot start from state "${this.current}"`);
     this.current = "starting";
+    // A runtime runs until it is stopped, even when nothing it runs holds the event loop (no
+    // children, no ops server, actors that only wait on the bus): without this Node would end
+    // the process with code 13 while `done` is still pending.
+    this.keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
+    const parts = this.startParts();
+    this.startSettled = parts.then(
+      () => undefined,
+      () => undefined,
+    );
     try {
-      await this.startParts();
+      await parts;
+      this.startAbort.signal.throwIfAborted();
       this.current = "running";
       this.log.info({ runtime: this.name, ops: this.ops?.address.url }, "runtime running");
     } catch (error) {
+      if (this.startAbort.signal.aborted) {
+        // A stop during start: it closes what was opened; the start only reports the cancel.
+        const cancelled = toError(this.startAbort.signal.reason);
+        this.log.info({ runtime: this.name, stage: this.startStage }, "runtime start cancelled by stop()");
+        await this.stopping;
+        throw cancelled;
+      }
       const reason = toError(error);
       this.log.error({ err: reason }, "runtime failed to start");
       await this.shutdown(reason);
@@ -205,51 +239,106 @@ export class PlexusRuntime implements Runtime {
     }
   }
 
+  /**
+   * Waits for one start stage. A stop during it ends the wait at once (rejecting with the cancel
+   * error); whatever the stage still produces is then released by `release`, and the stop waits
+   * for that release, so nothing opened by a cancelled start outlives `stop()`.
+   */
+  private async stage<T>(name: string, work: Promise<T>, release?: (value: T) => Promise<void>): Promise<T> {
+    this.startStage = name;
+    // A stage that fails after a stop already cancelled it has nobody left to tell.
+    work.catch(() => undefined);
+    const signal = this.startAbort.signal;
+    let onAbort: (() => void) | undefined;
+    const cancelled = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      const value = await Promise.race([work, cancelled]);
+      signal.throwIfAborted();
+      return value;
+    } catch (error) {
+      if (signal.aborted && release) this.releaseLate(work, release);
+      throw error;
+    } finally {
+      if (onAbort) signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private releaseLate<T>(work: Promise<T>, release: (value: T) => Promise<void>): void {
+    const released = work.then(
+      (value) => release(value),
+      () => undefined, // the stage failed on its own: it opened nothing that is still open
+    );
+    const tracked = released
+      .catch((error: unknown) => this.log.error({ err: error }, "could not release what a cancelled start stage opened"))
+      .finally(() => this.lateReleases.delete(tracked));
+    this.lateReleases.add(tracked);
+  }
+
   private async startParts(): Promise<void> {
-    const config = await loadConfig(this.options.config, { kinds: this.kinds, ...(this.options.env ? { env: this.options.env } : {}) });
+    const config = await this.stage(
+      "loading the config",
+      loadConfig(this.options.config, { kinds: this.kinds, ...(this.options.env ? { env: this.options.env } : {}) }),
+    );
     this.loaded = config;
     // PLEXUS_LOG_LEVEL wins over the config: it is how an operator turns on debug for one run.
     // An embedder's logger keeps the level its owner gave it.
     if (this.ownLogger && !(this.options.env ?? process.env).PLEXUS_LOG_LEVEL) this.ownLogger.level = config.runtime.log.level;
-    const transport = await this.customTransport(config);
-    const bus = await openResolvedBus(config, {
-      source: config.runtime.name,
-      log: this.log,
-      metrics: this.metrics,
-      ...(transport ? { transport } : {}),
-    });
+    const transport = await this.stage(
+      "building the transport",
+      this.customTransport(config),
+      (late) => late?.close() ?? Promise.resolve(),
+    );
+    const bus = await this.stage(
+      "connecting the transport",
+      openResolvedBus(config, {
+        source: config.runtime.name,
+        log: this.log,
+        metrics: this.metrics,
+        signal: this.startAbort.signal,
+        ...(transport ? { transport } : {}),
+      }),
+      (late) => late.close(),
+    );
     this.messageBus = bus;
     registerTransportMetrics(this.metrics, () => bus.stats().transport);
     if (config.runtime.ops.enabled) {
       // Loaded here, not at the top: fastify is the heaviest dependency, and an embedder with
       // `ops.enabled: false` should not pay for it.
-      const { startOpsServer } = await import("./ops/server.js");
-      this.ops = await startOpsServer(
-        {
-          name: config.runtime.name,
-          bus,
-          metrics: this.metrics,
-          log: this.log.child({ component: "ops" }),
-          tree: () => this.tree(),
-          health: () => this.health(),
-        },
-        { ...config.runtime.ops, maxDepth: config.bus.maxDepth },
+      const { startOpsServer } = await this.stage("loading the ops server", import("./ops/server.js"));
+      this.ops = await this.stage(
+        "starting the ops server",
+        startOpsServer(
+          {
+            name: config.runtime.name,
+            bus,
+            metrics: this.metrics,
+            log: this.log.child({ component: "ops" }),
+            tree: () => this.tree(),
+            health: () => this.health(),
+          },
+          { ...config.runtime.ops, maxDepth: config.bus.maxDepth },
+        ),
+        (late) => late.close(),
       );
     }
     const slots = new ActorSlots(bus, config.bus.mailbox.crashRetries ?? DEFAULT_CRASH_RETRIES, this.log.child({ component: "bus" }));
     this.slots = slots;
     const stateStore = new StateStore(config.runtime.stateDir, this.log.child({ component: "state" }));
+    await this.stage("cleaning the state directory", stateStore.removeOrphans());
     const root: SupervisorChildSpec = {
       id: "root",
       supervisor: config.supervisor,
       children: config.children,
       restart: "permanent",
-      // Like any supervisor's: its children stop one by one, each within its own shutdownMs, so the
-      // root needs their sum. (0 abandoned the whole tree at once whenever a stop was async.)
-      shutdownMs: Math.max(
-        ROOT_SHUTDOWN_FLOOR_MS,
-        config.children.reduce((sum, child) => sum + child.shutdownMs, 0),
-      ),
+      // No budget of its own: its children (those of the config and those started at run time)
+      // stop one by one, each forced after its own shutdownMs, so the runtime never closes the
+      // bus under a child that is still stopping. A fixed sum would race the last child's own
+      // timer and miss dynamic children.
+      shutdownMs: Number.POSITIVE_INFINITY,
     };
     this.supervision = createSupervisionTree({
       root,
@@ -271,7 +360,8 @@ export class PlexusRuntime implements Runtime {
         void this.shutdown(reason);
       }
     });
-    await this.supervision.start();
+    // A stop during this stage stops the tree itself (it was assigned above), which ends its start.
+    await this.stage("starting the supervision tree", this.supervision.start());
   }
 
   /** The transport given in the options, if any; from here on the Bus owns (and closes) it. */
@@ -351,6 +441,15 @@ export class PlexusRuntime implements Runtime {
 
   private shutdown(reason: Error | undefined): Promise<void> {
     if (!this.stopping) {
+      if (this.current === "starting" && reason === undefined) {
+        this.startAbort.abort(
+          new PlexusError(
+            "START_CANCELLED",
+            `runtime.stop() was called while the runtime was starting (${this.startStage}); the start was cancelled and what it had opened is closed`,
+            { retryable: false },
+          ),
+        );
+      }
       this.stopping = this.shutdownParts(reason);
     }
     return this.stopping;
@@ -359,6 +458,10 @@ export class PlexusRuntime implements Runtime {
   private async shutdownParts(reason: Error | undefined): Promise<void> {
     this.failure = reason;
     this.current = "stopping";
+    // A cancelled start unwinds first (every stage gives up on the abort), so that what it opened
+    // is in the fields below; what a stage produced after the cancel is released here too.
+    if (this.startAbort.signal.aborted) await this.startSettled;
+    await Promise.all(this.lateReleases);
     const steps: Array<[string, (() => Promise<void>) | undefined]> = [
       ["supervision tree", this.supervision && (() => this.supervision!.stop())],
       ["actors' bus slots", this.slots && (() => this.slots!.closeAll())],
@@ -374,6 +477,7 @@ export class PlexusRuntime implements Runtime {
         this.log.error({ err: error }, `error while stopping the ${what}`);
       }
     }
+    clearInterval(this.keepAlive);
     this.current = reason ? "failed" : "stopped";
     this.log.info({ runtime: this.name, reason: reason?.message }, reason ? "runtime stopped after a failure" : "runtime stopped");
     this.finish(reason ? { reason } : {});

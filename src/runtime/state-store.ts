@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { ActorStateStore } from "./actor-context.js";
 import { PlexusError } from "../common/errors.js";
@@ -38,14 +39,106 @@ export class StateStore {
   forActor(path: string): ActorStateStore {
     return new FileActorStateStore(this.dir, path, this.log.child({ actor: path }));
   }
+
+  /**
+   * Removes the temp files that saves killed half-way left behind (a runtime started on the
+   * directory calls it first); returns their names. Only names this store writes are considered,
+   * and only those no live writer can still own, since runtimes may share a directory: one
+   * written on this host by a process that no longer runs, or one older than any save takes
+   * (another host's writer cannot be asked whether it runs). A missing directory has none.
+   */
+  async removeOrphans(now: number = Date.now()): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (error) {
+      // Not fatal here: an unusable directory is reported by the first save that needs it.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+        this.log.warn({ dir: this.dir, err: error }, "cannot list the state directory to remove orphaned temp files");
+      return [];
+    }
+    const host = escapeName(hostname());
+    const removed: string[] = [];
+    for (const name of names) {
+      const writer = parseTempFileName(name);
+      if (writer === undefined || !(await this.isOrphan(name, writer, host, now))) continue;
+      try {
+        await unlink(join(this.dir, name));
+        removed.push(name);
+      } catch (error) {
+        // Another runtime sharing the directory may have removed it first.
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+          this.log.warn({ file: join(this.dir, name), err: error }, "cannot remove an orphaned snapshot temp file");
+      }
+    }
+    if (removed.length > 0) {
+      this.log.info(
+        { dir: this.dir, files: removed },
+        `removed ${removed.length} orphaned snapshot temp file(s) left by a save that never finished (a killed process)`,
+      );
+    }
+    return removed;
+  }
+
+  private async isOrphan(name: string, writer: TempWriter, host: string, now: number): Promise<boolean> {
+    if (writer.host === host) return !processRuns(writer.pid);
+    try {
+      return now - (await stat(join(this.dir, name))).mtimeMs > ABANDONED_TEMP_AGE_MS;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/**
+ * Age after which a temp file of a writer this host cannot check is taken as abandoned: a save
+ * holds its temp file for the time of one write and fsync, never anywhere near this long.
+ */
+const ABANDONED_TEMP_AGE_MS = 10 * 60 * 1000;
+
+/** Who wrote a temp file, from its name; `host` (escaped) is undefined for names without one (older stores). */
+interface TempWriter {
+  host: string | undefined;
+  pid: number;
+}
+
+/**
+ * Name of the temp file a save writes before renaming it over the snapshot. It records the host
+ * and pid of the writer, so that a later start can tell a killed writer's leftover from the file
+ * a live runtime sharing the directory is writing right now.
+ */
+export function snapshotTempFileName(actorPath: string, host: string, pid: number, sequence: number): string {
+  return `.${snapshotFileName(actorPath)}.${escapeName(host)}.${pid}.${sequence}.tmp`;
+}
+
+/** The writer of a temp file this store names; undefined for any other file. */
+function parseTempFileName(name: string): TempWriter | undefined {
+  const withHost = /^\.[A-Za-z0-9%_-]+\.json\.([A-Za-z0-9%_-]+)\.(\d+)\.\d+\.tmp$/.exec(name);
+  if (withHost?.[1] !== undefined) return { host: withHost[1], pid: Number(withHost[2]) };
+  const withoutHost = /^\.[A-Za-z0-9%_-]+\.json\.(\d+)\.\d+\.tmp$/.exec(name);
+  return withoutHost?.[1] === undefined ? undefined : { host: undefined, pid: Number(withoutHost[1]) };
+}
+
+/** Whether a process with this pid runs on this host (one owned by another user counts). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** File name of an actor's snapshot: the path percent-escaped so it is one safe, injective name. */
 export function snapshotFileName(actorPath: string): string {
-  const escaped = actorPath.replace(/[^A-Za-z0-9_-]/g, (char) =>
+  return `${escapeName(actorPath)}.json`;
+}
+
+/** Percent-escapes everything but letters, digits, `_` and `-` (so no `/` and no `.`). */
+function escapeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9_-]/g, (char) =>
     [...Buffer.from(char, "utf8")].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join(""),
   );
-  return `${escaped}.json`;
 }
 
 /** Hex sha256 of the JSON text of `value`. */
@@ -120,7 +213,7 @@ class FileActorStateStore implements ActorStateStore {
 
   private async write(valueJson: string): Promise<void> {
     const snapshot = `{"format":${JSON.stringify(STATE_FORMAT)},"actor":${JSON.stringify(this.actor)},"savedAt":${JSON.stringify(new Date().toISOString())},"checksum":"${stateChecksum(valueJson)}","value":${valueJson}}\n`;
-    const temp = join(this.dir, `.${snapshotFileName(this.actor)}.${process.pid}.${++tempCounter}.tmp`);
+    const temp = join(this.dir, snapshotTempFileName(this.actor, hostname(), process.pid, ++tempCounter));
     try {
       await mkdir(this.dir, { recursive: true });
       const handle = await open(temp, "wx", 0o600);

@@ -42,6 +42,11 @@ export interface OpenBusContext {
    * Bus owns it from here on: closing the Bus (or a failed open) closes it.
    */
   transport?: Transport;
+  /**
+   * Cancels the open: a connect still waiting (e.g. for a route through a zmq proxy) gives up,
+   * what was opened is closed, and the open rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -101,7 +106,8 @@ export async function openResolvedBus(config: ResolvedOpenBusConfig, context: Op
     ...(contracts ? { contracts } : {}),
   });
   try {
-    await bus.start();
+    context.signal?.throwIfAborted();
+    await bus.start(context.signal ? { signal: context.signal } : {});
   } catch (error) {
     await bus.close().catch(() => undefined);
     throw error;

@@ -45,6 +45,16 @@ export interface TransportEvents {
   onDeadLetter?(topic: string, reason: string, raw: unknown): void;
 }
 
+/** How a connect may be cut short. */
+export interface TransportConnectOptions {
+  /**
+   * Aborting it makes a `connect` that is still waiting (for a peer, a route, a handshake) reject
+   * with the signal's reason at once; the caller then closes the transport. Transports whose
+   * connect cannot wait long may ignore it.
+   */
+  signal?: AbortSignal;
+}
+
 /**
  * Moves batches of envelopes. A transport knows nothing of actors, contracts or mailboxes; the Bus
  * adds those. Batches are the unit so that high rates cost one syscall or pipeline per batch.
@@ -53,8 +63,11 @@ export interface Transport {
   /** `memory`, `zmq`, `redis`, or `custom:<name>` for a transport of your own. */
   readonly kind: TransportKind;
   readonly guarantees: TransportGuarantees;
-  /** Opens connections/sockets. Rejects with a clear error when the peer is unreachable. */
-  connect(events?: TransportEvents): Promise<void>;
+  /**
+   * Opens connections/sockets. Rejects with a clear error when the peer is unreachable, or with
+   * the reason of `options.signal` when it aborts first.
+   */
+  connect(events?: TransportEvents, options?: TransportConnectOptions): Promise<void>;
   /**
    * Sends a batch, preserving order. Resolves when the batch is handed over (written to the socket
    * queue, XADDed, or delivered in memory); rejects when it could not be, so the Bus can keep it

@@ -51,6 +51,22 @@ describe.skipIf(!hasRedis)("plexus pub/sub -c on a redis config (no runtime)", (
     expect(envelopes[0]).toMatchObject({ topic: "cli.direct", payload: { n: 1 } });
   });
 
+  it("pub -c and sub -c reach a transport whose config's ops server they never use (port 0, a host without token)", async () => {
+    const opsUnused = join(dir, "ops-unused.yaml");
+    await writeFile(
+      opsUnused,
+      `runtime: { name: cli-direct, ops: { host: 0.0.0.0, port: 0 } }\ntransport: { kind: redis, url: "${REDIS_URL}", prefix: ${prefix}-ops, blockMs: 100ms }\n`,
+    );
+    const sub = invokeCli(["sub", "-c", opsUnused, "ops.>", "--count", "1", "--timeout", "20"]);
+    await waitFor(() => sub.stderr().includes("subscribed to ops.>") || sub.stderr().includes("plexus:"), "the subscription", 10_000);
+    const pub = await runInProcess(["pub", "-c", opsUnused, "ops.unused", '{"n":1}']);
+    expect(pub.stderr).toBe("");
+    expect(pub.code).toBe(0);
+    expect(await sub.exited).toBe(0);
+    await sub.flushed();
+    expect(JSON.parse(sub.stdout().trim()) as { id: string }).toMatchObject({ id: pub.stdout.trim(), topic: "ops.unused" });
+  });
+
   it("pub -c on an invalid topic exits 65 with the reason", async () => {
     const pub = await runInProcess(["pub", "-c", file, "bad..topic", "{}"]);
     expect(pub.code).toBe(65);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { ResolvedBusConfig } from "../../src/transports/bus/bus-config.js";
+import type { BusConfig } from "../../src/transports/bus/bus-config.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { MessageBus } from "../../src/transports/bus/message-bus.js";
 import type { Transport } from "../../src/transports/transport.js";
@@ -72,7 +72,7 @@ export function notApplicable(value: unknown): value is NotApplicable {
 }
 
 /** Bus bounds for the suite: default-sized, with room for the 1 MB payload test. */
-export const conformanceBusConfig: ResolvedBusConfig = {
+export const conformanceBusConfig: BusConfig = {
   mailbox: { capacity: 10_000, overflow: "drop-oldest" },
   outbox: { capacity: 100_000, overflow: "drop-oldest" },
   maxPayloadBytes: 4 * 1_048_576,

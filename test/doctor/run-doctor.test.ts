@@ -84,7 +84,7 @@ describe("runDoctor on the memory transport", () => {
     expect(contracts.ok).toBe(false);
     expect(contracts.detail).toMatch(/2 contract problem/);
     expect(contracts.detail).toMatch(/broken\.json/);
-    expect(contracts.detail).toMatch(/not-json\.json: not valid JSON/);
+    expect(contracts.detail).toMatch(/not-json\.json:1:3: not valid JSON/);
     expect(contracts.fix).toBeDefined();
     // The round trip is unaffected by contracts (it never applies them).
     expect(byName(results, "round trip").ok).toBe(true);

@@ -5,7 +5,7 @@
  * configs never load the YAML parser.
  */
 import { readFile } from "node:fs/promises";
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit } from "yaml";
 import type { Document, Scalar } from "yaml";
 import { ConfigError, formatPath } from "../../common/config-error.js";
 import type { ConfigIssue, PathSegment, PendingIssue } from "../../common/config-error.js";
@@ -103,6 +103,18 @@ export function interpolateDocument(document: Document, env: Environment): { iss
   return { issues, failed };
 }
 
+/**
+ * In a flow mapping or sequence (`{ port: ${PORT} }`) the braces of an unquoted `${...}` are
+ * YAML's own indicators, which breaks the line's syntax. When a line that fails to parse has both,
+ * this says how to write it; undefined otherwise.
+ */
+function unquotedReferenceHint(line: string): string | undefined {
+  if (!line.includes("${") || !/[{[]/.test(line.replace(/\$\{/g, ""))) return undefined;
+  const example = /([A-Za-z0-9_.-]+):\s*(\$\{[^}\s]*\}*)/.exec(line);
+  const sample = example ? `${example[1]}: "${example[2]}"` : 'key: "${VAR}"';
+  return ` (a \${...} inside a flow mapping { } or sequence [ ] must be quoted: ${sample})`;
+}
+
 /** Reads and parses a file; syntax errors become issues with positions. */
 export async function parseFile(absolute: string, file: string): Promise<SourceDocument> {
   let text: string;
@@ -118,11 +130,56 @@ export async function parseFile(absolute: string, file: string): Promise<SourceD
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
+    const textLines = text.split("\n");
+    const hinted = new Set<number>();
     const issues = document.errors.map((error): ConfigIssue => {
       const { line, col } = lines.linePos(error.pos[0]);
-      return { file, line, column: col, path: "(syntax)", message: error.message.split("\n")[0] ?? error.message };
+      let message = error.message.split("\n")[0] ?? error.message;
+      const hint = hinted.has(line) ? undefined : unquotedReferenceHint(textLines[line - 1] ?? "");
+      if (hint !== undefined) {
+        hinted.add(line);
+        message += hint;
+      }
+      return { file, line, column: col, path: "(syntax)", message };
     });
     throw new ConfigError(issues, file);
   }
   return { file, document, lines };
+}
+
+/**
+ * Uses of an alias a document may make once expanded; more is a "billion laughs" document (a few
+ * lines that expand to gigabytes). The yaml library's own guard, kept at its default.
+ */
+const MAX_ALIAS_USES = 100;
+
+/**
+ * The document's plain data. A document whose aliases expand past {@link MAX_ALIAS_USES} is a
+ * config error at its first alias, not a crash.
+ */
+export function documentData(source: SourceDocument): unknown {
+  try {
+    return source.document.toJS({ maxAliasCount: MAX_ALIAS_USES });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let offset: number | undefined;
+    visit(source.document, {
+      Alias(_, node) {
+        offset = rangeStart(node);
+        return visit.BREAK;
+      },
+    });
+    const position = offset === undefined ? undefined : source.lines.linePos(offset);
+    throw new ConfigError(
+      [
+        {
+          file: source.file,
+          ...(position === undefined ? {} : { line: position.line, column: position.col }),
+          path: "(aliases)",
+          message: `YAML aliases expand too far (more than ${MAX_ALIAS_USES} uses of an anchor; ${error.message}): write the repeated values out instead of nesting *aliases`,
+        },
+      ],
+      source.file,
+    );
+  }
 }

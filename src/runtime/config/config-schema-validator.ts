@@ -185,6 +185,12 @@ const schema0 = {
       properties: {
         capacity: { type: "integer", minimum: 1, default: 100000 },
         overflow: { enum: ["drop-oldest", "drop-newest", "reject"], default: "drop-oldest" },
+        flushTimeout: {
+          $ref: "#/$defs/duration",
+          default: "5s",
+          description:
+            "How long closing the bus waits for the transport to take what the outbox still holds; what is left after it is counted and logged as dropped.",
+        },
       },
     },
     childId: { description: "Unique among siblings; letters, digits, '_' and '-'.", type: "string", pattern: "^[A-Za-z0-9_-]+$" },
@@ -2102,8 +2108,193 @@ const schema14 = {
   properties: {
     capacity: { type: "integer", minimum: 1, default: 100000 },
     overflow: { enum: ["drop-oldest", "drop-newest", "reject"], default: "drop-oldest" },
+    flushTimeout: {
+      $ref: "#/$defs/duration",
+      default: "5s",
+      description:
+        "How long closing the bus waits for the transport to take what the outbox still holds; what is left after it is counted and logged as dropped.",
+    },
   },
 };
+function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate10.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.capacity === undefined) {
+      data.capacity = 100000;
+    }
+    if (data.overflow === undefined) {
+      data.overflow = "drop-oldest";
+    }
+    if (data.flushTimeout === undefined) {
+      data.flushTimeout = "5s";
+    }
+    for (const key0 in data) {
+      if (!(key0 === "capacity" || key0 === "overflow" || key0 === "flushTimeout")) {
+        const err0 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+          schema: false,
+          parentSchema: schema14,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    let data0 = data.capacity;
+    if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
+      const err1 = {
+        instancePath: instancePath + "/capacity",
+        schemaPath: "#/properties/capacity/type",
+        keyword: "type",
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema14.properties.capacity.type,
+        parentSchema: schema14.properties.capacity,
+        data: data0,
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (typeof data0 == "number" && isFinite(data0)) {
+      if (data0 < 1 || isNaN(data0)) {
+        const err2 = {
+          instancePath: instancePath + "/capacity",
+          schemaPath: "#/properties/capacity/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema14.properties.capacity,
+          data: data0,
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    let data1 = data.overflow;
+    if (!(data1 === "drop-oldest" || data1 === "drop-newest" || data1 === "reject")) {
+      const err3 = {
+        instancePath: instancePath + "/overflow",
+        schemaPath: "#/properties/overflow/enum",
+        keyword: "enum",
+        params: { allowedValues: schema14.properties.overflow.enum },
+        message: "must be equal to one of the allowed values",
+        schema: schema14.properties.overflow.enum,
+        parentSchema: schema14.properties.overflow,
+        data: data1,
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    let data2 = data.flushTimeout;
+    if (!(typeof data2 == "number" && isFinite(data2)) && typeof data2 !== "string") {
+      const err4 = {
+        instancePath: instancePath + "/flushTimeout",
+        schemaPath: "#/$defs/duration/type",
+        keyword: "type",
+        params: { type: schema7.type },
+        message: "must be number,string",
+        schema: schema7.type,
+        parentSchema: schema7,
+        data: data2,
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (typeof data2 == "number" && isFinite(data2)) {
+      if (data2 < 0 || isNaN(data2)) {
+        const err5 = {
+          instancePath: instancePath + "/flushTimeout",
+          schemaPath: "#/$defs/duration/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 0 },
+          message: "must be >= 0",
+          schema: 0,
+          parentSchema: schema7,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (typeof data2 === "string") {
+      if (!pattern0.test(data2)) {
+        const err6 = {
+          instancePath: instancePath + "/flushTimeout",
+          schemaPath: "#/$defs/duration/pattern",
+          keyword: "pattern",
+          params: { pattern: "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$" },
+          message: 'must match pattern "' + "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$" + '"',
+          schema: "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$",
+          parentSchema: schema7,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err7 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+      schema: schema14.type,
+      parentSchema: schema14,
+      data,
+    };
+    if (vErrors === null) {
+      vErrors = [err7];
+    } else {
+      vErrors.push(err7);
+    }
+    errors++;
+  }
+  validate10.errors = vErrors;
+  return errors === 0;
+}
+validate10.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 function validate9(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -2293,44 +2484,47 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    let data4 = data.outbox;
-    if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
-      if (data4.capacity === undefined) {
-        data4.capacity = 100000;
+    if (
+      !validate10(data.outbox, {
+        instancePath: instancePath + "/outbox",
+        parentData: data,
+        parentDataProperty: "outbox",
+        rootData,
+        dynamicAnchors,
+      })
+    ) {
+      vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+      errors = vErrors.length;
+    }
+    let data5 = data.maxPayloadBytes;
+    if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
+      const err8 = {
+        instancePath: instancePath + "/maxPayloadBytes",
+        schemaPath: "#/properties/maxPayloadBytes/type",
+        keyword: "type",
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema12.properties.maxPayloadBytes.type,
+        parentSchema: schema12.properties.maxPayloadBytes,
+        data: data5,
+      };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
       }
-      if (data4.overflow === undefined) {
-        data4.overflow = "drop-oldest";
-      }
-      for (const key2 in data4) {
-        if (!(key2 === "capacity" || key2 === "overflow")) {
-          const err8 = {
-            instancePath: instancePath + "/outbox",
-            schemaPath: "#/$defs/outbox/additionalProperties",
-            keyword: "additionalProperties",
-            params: { additionalProperty: key2 },
-            message: "must NOT have additional properties",
-            schema: false,
-            parentSchema: schema14,
-            data: data4,
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      }
-      let data5 = data4.capacity;
-      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
+      errors++;
+    }
+    if (typeof data5 == "number" && isFinite(data5)) {
+      if (data5 < 1 || isNaN(data5)) {
         const err9 = {
-          instancePath: instancePath + "/outbox/capacity",
-          schemaPath: "#/$defs/outbox/properties/capacity/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-          schema: schema14.properties.capacity.type,
-          parentSchema: schema14.properties.capacity,
+          instancePath: instancePath + "/maxPayloadBytes",
+          schemaPath: "#/properties/maxPayloadBytes/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema12.properties.maxPayloadBytes,
           data: data5,
         };
         if (vErrors === null) {
@@ -2340,36 +2534,36 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if (typeof data5 == "number" && isFinite(data5)) {
-        if (data5 < 1 || isNaN(data5)) {
-          const err10 = {
-            instancePath: instancePath + "/outbox/capacity",
-            schemaPath: "#/$defs/outbox/properties/capacity/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-            schema: 1,
-            parentSchema: schema14.properties.capacity,
-            data: data5,
-          };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
+    }
+    let data6 = data.maxDepth;
+    if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+      const err10 = {
+        instancePath: instancePath + "/maxDepth",
+        schemaPath: "#/properties/maxDepth/type",
+        keyword: "type",
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema12.properties.maxDepth.type,
+        parentSchema: schema12.properties.maxDepth,
+        data: data6,
+      };
+      if (vErrors === null) {
+        vErrors = [err10];
+      } else {
+        vErrors.push(err10);
       }
-      let data6 = data4.overflow;
-      if (!(data6 === "drop-oldest" || data6 === "drop-newest" || data6 === "reject")) {
+      errors++;
+    }
+    if (typeof data6 == "number" && isFinite(data6)) {
+      if (data6 > 1000 || isNaN(data6)) {
         const err11 = {
-          instancePath: instancePath + "/outbox/overflow",
-          schemaPath: "#/$defs/outbox/properties/overflow/enum",
-          keyword: "enum",
-          params: { allowedValues: schema14.properties.overflow.enum },
-          message: "must be equal to one of the allowed values",
-          schema: schema14.properties.overflow.enum,
-          parentSchema: schema14.properties.overflow,
+          instancePath: instancePath + "/maxDepth",
+          schemaPath: "#/properties/maxDepth/maximum",
+          keyword: "maximum",
+          params: { comparison: "<=", limit: 1000 },
+          message: "must be <= 1000",
+          schema: 1000,
+          parentSchema: schema12.properties.maxDepth,
           data: data6,
         };
         if (vErrors === null) {
@@ -2379,103 +2573,8 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-    } else {
-      const err12 = {
-        instancePath: instancePath + "/outbox",
-        schemaPath: "#/$defs/outbox/type",
-        keyword: "type",
-        params: { type: "object" },
-        message: "must be object",
-        schema: schema14.type,
-        parentSchema: schema14,
-        data: data4,
-      };
-      if (vErrors === null) {
-        vErrors = [err12];
-      } else {
-        vErrors.push(err12);
-      }
-      errors++;
-    }
-    let data7 = data.maxPayloadBytes;
-    if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
-      const err13 = {
-        instancePath: instancePath + "/maxPayloadBytes",
-        schemaPath: "#/properties/maxPayloadBytes/type",
-        keyword: "type",
-        params: { type: "integer" },
-        message: "must be integer",
-        schema: schema12.properties.maxPayloadBytes.type,
-        parentSchema: schema12.properties.maxPayloadBytes,
-        data: data7,
-      };
-      if (vErrors === null) {
-        vErrors = [err13];
-      } else {
-        vErrors.push(err13);
-      }
-      errors++;
-    }
-    if (typeof data7 == "number" && isFinite(data7)) {
-      if (data7 < 1 || isNaN(data7)) {
-        const err14 = {
-          instancePath: instancePath + "/maxPayloadBytes",
-          schemaPath: "#/properties/maxPayloadBytes/minimum",
-          keyword: "minimum",
-          params: { comparison: ">=", limit: 1 },
-          message: "must be >= 1",
-          schema: 1,
-          parentSchema: schema12.properties.maxPayloadBytes,
-          data: data7,
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-    let data8 = data.maxDepth;
-    if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
-      const err15 = {
-        instancePath: instancePath + "/maxDepth",
-        schemaPath: "#/properties/maxDepth/type",
-        keyword: "type",
-        params: { type: "integer" },
-        message: "must be integer",
-        schema: schema12.properties.maxDepth.type,
-        parentSchema: schema12.properties.maxDepth,
-        data: data8,
-      };
-      if (vErrors === null) {
-        vErrors = [err15];
-      } else {
-        vErrors.push(err15);
-      }
-      errors++;
-    }
-    if (typeof data8 == "number" && isFinite(data8)) {
-      if (data8 > 1000 || isNaN(data8)) {
-        const err16 = {
-          instancePath: instancePath + "/maxDepth",
-          schemaPath: "#/properties/maxDepth/maximum",
-          keyword: "maximum",
-          params: { comparison: "<=", limit: 1000 },
-          message: "must be <= 1000",
-          schema: 1000,
-          parentSchema: schema12.properties.maxDepth,
-          data: data8,
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-      if (data8 < 1 || isNaN(data8)) {
-        const err17 = {
+      if (data6 < 1 || isNaN(data6)) {
+        const err12 = {
           instancePath: instancePath + "/maxDepth",
           schemaPath: "#/properties/maxDepth/minimum",
           keyword: "minimum",
@@ -2483,18 +2582,18 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           message: "must be >= 1",
           schema: 1,
           parentSchema: schema12.properties.maxDepth,
-          data: data8,
+          data: data6,
         };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err12];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err12);
         }
         errors++;
       }
     }
   } else {
-    const err18 = {
+    const err13 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -2505,9 +2604,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       data,
     };
     if (vErrors === null) {
-      vErrors = [err18];
+      vErrors = [err13];
     } else {
-      vErrors.push(err18);
+      vErrors.push(err13);
     }
     errors++;
   }
@@ -2515,7 +2614,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 validate9.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema15 = {
+const schema16 = {
   type: "object",
   additionalProperties: false,
   properties: {
@@ -2526,7 +2625,7 @@ const schema15 = {
     stable: { $ref: "#/$defs/duration", description: "Running this long resets a child's backoff. Default: period." },
   },
 };
-const schema17 = {
+const schema18 = {
   type: "object",
   additionalProperties: false,
   properties: {
@@ -2535,10 +2634,10 @@ const schema17 = {
     jitter: { type: "number", minimum: 0, maximum: 1, default: 0.2 },
   },
 };
-function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate12.evaluated;
+  const evaluated0 = validate14.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2564,7 +2663,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
           schema: false,
-          parentSchema: schema17,
+          parentSchema: schema18,
           data,
         };
         if (vErrors === null) {
@@ -2703,7 +2802,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           params: { comparison: "<=", limit: 1 },
           message: "must be <= 1",
           schema: 1,
-          parentSchema: schema17.properties.jitter,
+          parentSchema: schema18.properties.jitter,
           data: data2,
         };
         if (vErrors === null) {
@@ -2721,7 +2820,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           params: { comparison: ">=", limit: 0 },
           message: "must be >= 0",
           schema: 0,
-          parentSchema: schema17.properties.jitter,
+          parentSchema: schema18.properties.jitter,
           data: data2,
         };
         if (vErrors === null) {
@@ -2738,8 +2837,8 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "type",
         params: { type: "number" },
         message: "must be number",
-        schema: schema17.properties.jitter.type,
-        parentSchema: schema17.properties.jitter,
+        schema: schema18.properties.jitter.type,
+        parentSchema: schema18.properties.jitter,
         data: data2,
       };
       if (vErrors === null) {
@@ -2756,8 +2855,8 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema17.type,
-      parentSchema: schema17,
+      schema: schema18.type,
+      parentSchema: schema18,
       data,
     };
     if (vErrors === null) {
@@ -2767,14 +2866,14 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate12.errors = vErrors;
+  validate14.errors = vErrors;
   return errors === 0;
 }
-validate12.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate14.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate11.evaluated;
+  const evaluated0 = validate13.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2803,7 +2902,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
           schema: false,
-          parentSchema: schema15,
+          parentSchema: schema16,
           data,
         };
         if (vErrors === null) {
@@ -2820,10 +2919,10 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         instancePath: instancePath + "/strategy",
         schemaPath: "#/properties/strategy/enum",
         keyword: "enum",
-        params: { allowedValues: schema15.properties.strategy.enum },
+        params: { allowedValues: schema16.properties.strategy.enum },
         message: "must be equal to one of the allowed values",
-        schema: schema15.properties.strategy.enum,
-        parentSchema: schema15.properties.strategy,
+        schema: schema16.properties.strategy.enum,
+        parentSchema: schema16.properties.strategy,
         data: data0,
       };
       if (vErrors === null) {
@@ -2841,8 +2940,8 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "type",
         params: { type: "integer" },
         message: "must be integer",
-        schema: schema15.properties.intensity.type,
-        parentSchema: schema15.properties.intensity,
+        schema: schema16.properties.intensity.type,
+        parentSchema: schema16.properties.intensity,
         data: data1,
       };
       if (vErrors === null) {
@@ -2861,7 +2960,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           params: { comparison: ">=", limit: 0 },
           message: "must be >= 0",
           schema: 0,
-          parentSchema: schema15.properties.intensity,
+          parentSchema: schema16.properties.intensity,
           data: data1,
         };
         if (vErrors === null) {
@@ -2932,7 +3031,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (
-      !validate12(data.backoff, {
+      !validate14(data.backoff, {
         instancePath: instancePath + "/backoff",
         parentData: data,
         parentDataProperty: "backoff",
@@ -2940,7 +3039,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         dynamicAnchors,
       })
     ) {
-      vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+      vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
       errors = vErrors.length;
     }
     if (data.stable !== undefined) {
@@ -3011,8 +3110,8 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema15.type,
-      parentSchema: schema15,
+      schema: schema16.type,
+      parentSchema: schema16,
       data,
     };
     if (vErrors === null) {
@@ -3022,18 +3121,18 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate11.errors = vErrors;
+  validate13.errors = vErrors;
   return errors === 0;
 }
-validate11.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema21 = { type: "array", items: { $ref: "#/$defs/child" } };
-const schema22 = {
+validate13.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema22 = { type: "array", items: { $ref: "#/$defs/child" } };
+const schema23 = {
   type: "object",
   if: { required: ["supervisor"] },
   then: { $ref: "#/$defs/supervisorChild" },
   else: { $ref: "#/$defs/workerChild" },
 };
-const schema23 = {
+const schema24 = {
   type: "object",
   additionalProperties: false,
   required: ["id", "supervisor", "children"],
@@ -3048,17 +3147,17 @@ const schema23 = {
     },
   },
 };
-const schema24 = { description: "Unique among siblings; letters, digits, '_' and '-'.", type: "string", pattern: "^[A-Za-z0-9_-]+$" };
-const schema25 = {
+const schema25 = { description: "Unique among siblings; letters, digits, '_' and '-'.", type: "string", pattern: "^[A-Za-z0-9_-]+$" };
+const schema26 = {
   enum: ["permanent", "transient", "temporary"],
   description: "permanent: always restarted; transient: only after a failure; temporary: never.",
 };
-const pattern7 = new RegExp("^[A-Za-z0-9_-]+$", "u");
-const wrapper0 = { validate: validate15 };
-function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const pattern8 = new RegExp("^[A-Za-z0-9_-]+$", "u");
+const wrapper0 = { validate: validate17 };
+function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate17.evaluated;
+  const evaluated0 = validate19.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3076,8 +3175,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "id" },
         message: "must have required property '" + "id" + "'",
-        schema: schema23.required,
-        parentSchema: schema23,
+        schema: schema24.required,
+        parentSchema: schema24,
         data,
       };
       if (vErrors === null) {
@@ -3094,8 +3193,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "supervisor" },
         message: "must have required property '" + "supervisor" + "'",
-        schema: schema23.required,
-        parentSchema: schema23,
+        schema: schema24.required,
+        parentSchema: schema24,
         data,
       };
       if (vErrors === null) {
@@ -3112,8 +3211,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "children" },
         message: "must have required property '" + "children" + "'",
-        schema: schema23.required,
-        parentSchema: schema23,
+        schema: schema24.required,
+        parentSchema: schema24,
         data,
       };
       if (vErrors === null) {
@@ -3132,7 +3231,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
           schema: false,
-          parentSchema: schema23,
+          parentSchema: schema24,
           data,
         };
         if (vErrors === null) {
@@ -3146,7 +3245,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.id !== undefined) {
       let data0 = data.id;
       if (typeof data0 === "string") {
-        if (!pattern7.test(data0)) {
+        if (!pattern8.test(data0)) {
           const err4 = {
             instancePath: instancePath + "/id",
             schemaPath: "#/$defs/childId/pattern",
@@ -3154,7 +3253,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             params: { pattern: "^[A-Za-z0-9_-]+$" },
             message: 'must match pattern "' + "^[A-Za-z0-9_-]+$" + '"',
             schema: "^[A-Za-z0-9_-]+$",
-            parentSchema: schema24,
+            parentSchema: schema25,
             data: data0,
           };
           if (vErrors === null) {
@@ -3171,8 +3270,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
-          schema: schema24.type,
-          parentSchema: schema24,
+          schema: schema25.type,
+          parentSchema: schema25,
           data: data0,
         };
         if (vErrors === null) {
@@ -3185,7 +3284,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.supervisor !== undefined) {
       if (
-        !validate11(data.supervisor, {
+        !validate13(data.supervisor, {
           instancePath: instancePath + "/supervisor",
           parentData: data,
           parentDataProperty: "supervisor",
@@ -3193,7 +3292,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           dynamicAnchors,
         })
       ) {
-        vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+        vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
         errors = vErrors.length;
       }
     }
@@ -3217,10 +3316,10 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         instancePath: instancePath + "/restart",
         schemaPath: "#/$defs/restart/enum",
         keyword: "enum",
-        params: { allowedValues: schema25.enum },
+        params: { allowedValues: schema26.enum },
         message: "must be equal to one of the allowed values",
-        schema: schema25.enum,
-        parentSchema: schema25,
+        schema: schema26.enum,
+        parentSchema: schema26,
         data: data3,
       };
       if (vErrors === null) {
@@ -3298,8 +3397,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema23.type,
-      parentSchema: schema23,
+      schema: schema24.type,
+      parentSchema: schema24,
       data,
     };
     if (vErrors === null) {
@@ -3309,11 +3408,11 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate17.errors = vErrors;
+  validate19.errors = vErrors;
   return errors === 0;
 }
-validate17.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema27 = {
+validate19.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema28 = {
   type: "object",
   additionalProperties: false,
   required: ["id", "kind"],
@@ -3325,10 +3424,10 @@ const schema27 = {
     options: { type: "object", default: {}, description: "Validated against the kind's own options schema." },
   },
 };
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate20.evaluated;
+  const evaluated0 = validate22.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3352,8 +3451,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "id" },
         message: "must have required property '" + "id" + "'",
-        schema: schema27.required,
-        parentSchema: schema27,
+        schema: schema28.required,
+        parentSchema: schema28,
         data,
       };
       if (vErrors === null) {
@@ -3370,8 +3469,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "kind" },
         message: "must have required property '" + "kind" + "'",
-        schema: schema27.required,
-        parentSchema: schema27,
+        schema: schema28.required,
+        parentSchema: schema28,
         data,
       };
       if (vErrors === null) {
@@ -3390,7 +3489,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
           schema: false,
-          parentSchema: schema27,
+          parentSchema: schema28,
           data,
         };
         if (vErrors === null) {
@@ -3404,7 +3503,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.id !== undefined) {
       let data0 = data.id;
       if (typeof data0 === "string") {
-        if (!pattern7.test(data0)) {
+        if (!pattern8.test(data0)) {
           const err3 = {
             instancePath: instancePath + "/id",
             schemaPath: "#/$defs/childId/pattern",
@@ -3412,7 +3511,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             params: { pattern: "^[A-Za-z0-9_-]+$" },
             message: 'must match pattern "' + "^[A-Za-z0-9_-]+$" + '"',
             schema: "^[A-Za-z0-9_-]+$",
-            parentSchema: schema24,
+            parentSchema: schema25,
             data: data0,
           };
           if (vErrors === null) {
@@ -3429,8 +3528,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
-          schema: schema24.type,
-          parentSchema: schema24,
+          schema: schema25.type,
+          parentSchema: schema25,
           data: data0,
         };
         if (vErrors === null) {
@@ -3452,7 +3551,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             params: { limit: 1 },
             message: "must NOT have fewer than 1 characters",
             schema: 1,
-            parentSchema: schema27.properties.kind,
+            parentSchema: schema28.properties.kind,
             data: data1,
           };
           if (vErrors === null) {
@@ -3469,8 +3568,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
-          schema: schema27.properties.kind.type,
-          parentSchema: schema27.properties.kind,
+          schema: schema28.properties.kind.type,
+          parentSchema: schema28.properties.kind,
           data: data1,
         };
         if (vErrors === null) {
@@ -3487,10 +3586,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         instancePath: instancePath + "/restart",
         schemaPath: "#/$defs/restart/enum",
         keyword: "enum",
-        params: { allowedValues: schema25.enum },
+        params: { allowedValues: schema26.enum },
         message: "must be equal to one of the allowed values",
-        schema: schema25.enum,
-        parentSchema: schema25,
+        schema: schema26.enum,
+        parentSchema: schema26,
         data: data2,
       };
       if (vErrors === null) {
@@ -3567,8 +3666,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "type",
         params: { type: "object" },
         message: "must be object",
-        schema: schema27.properties.options.type,
-        parentSchema: schema27.properties.options,
+        schema: schema28.properties.options.type,
+        parentSchema: schema28.properties.options,
         data: data4,
       };
       if (vErrors === null) {
@@ -3585,8 +3684,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema27.type,
-      parentSchema: schema27,
+      schema: schema28.type,
+      parentSchema: schema28,
       data,
     };
     if (vErrors === null) {
@@ -3596,14 +3695,14 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate20.errors = vErrors;
+  validate22.errors = vErrors;
   return errors === 0;
 }
-validate20.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate22.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate16.evaluated;
+  const evaluated0 = validate18.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3617,8 +3716,8 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema22.type,
-      parentSchema: schema22,
+      schema: schema23.type,
+      parentSchema: schema23,
       data,
     };
     if (vErrors === null) {
@@ -3655,8 +3754,8 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    if (!validate17(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-      vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+    if (!validate19(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -3667,8 +3766,8 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "then";
   } else {
     const _errs4 = errors;
-    if (!validate20(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-      vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+    if (!validate22(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs4 === errors;
@@ -3687,8 +3786,8 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "if",
       params: { failingKeyword: ifClause0 },
       message: 'must match "' + ifClause0 + '" schema',
-      schema: schema22.if,
-      parentSchema: schema22,
+      schema: schema23.if,
+      parentSchema: schema23,
       data,
     };
     if (vErrors === null) {
@@ -3698,15 +3797,15 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate16.errors = vErrors;
+  validate18.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
-validate16.evaluated = { dynamicProps: true, dynamicItems: false };
-function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate18.evaluated = { dynamicProps: true, dynamicItems: false };
+function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate15.evaluated;
+  const evaluated0 = validate17.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3717,9 +3816,9 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
       if (
-        !validate16(data[i0], { instancePath: instancePath + "/" + i0, parentData: data, parentDataProperty: i0, rootData, dynamicAnchors })
+        !validate18(data[i0], { instancePath: instancePath + "/" + i0, parentData: data, parentDataProperty: i0, rootData, dynamicAnchors })
       ) {
-        vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+        vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
         errors = vErrors.length;
       }
     }
@@ -3730,8 +3829,8 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "array" },
       message: "must be array",
-      schema: schema21.type,
-      parentSchema: schema21,
+      schema: schema22.type,
+      parentSchema: schema22,
       data,
     };
     if (vErrors === null) {
@@ -3741,10 +3840,10 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate15.errors = vErrors;
+  validate17.errors = vErrors;
   return errors === 0;
 }
-validate15.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+validate17.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
 function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -3956,7 +4055,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       errors = vErrors.length;
     }
     if (
-      !validate11(data.supervisor, {
+      !validate13(data.supervisor, {
         instancePath: instancePath + "/supervisor",
         parentData: data,
         parentDataProperty: "supervisor",
@@ -3964,11 +4063,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         dynamicAnchors,
       })
     ) {
-      vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+      vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
       errors = vErrors.length;
     }
     if (
-      !validate15(data.children, {
+      !validate17(data.children, {
         instancePath: instancePath + "/children",
         parentData: data,
         parentDataProperty: "children",
@@ -3976,7 +4075,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         dynamicAnchors,
       })
     ) {
-      vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+      vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
       errors = vErrors.length;
     }
   } else {

@@ -6,7 +6,7 @@
 import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
 import type { AnyActorDefinition } from "../define-actor.js";
 import type { PathSegment, PendingIssue } from "../../common/config-error.js";
-import { describeSchemaError } from "../../common/describe-schema-error.js";
+import { checkWithValidator } from "../../common/config-schema.js";
 import { loadAjv2020 } from "../../common/load-ajv.js";
 import { suggestClosest } from "../../common/suggest-closest.js";
 
@@ -69,13 +69,7 @@ export class KindOptionsValidator {
       const message = `the options schema of kind '${definition.kind}' is not a valid JSON Schema (${validator.message}); fix the kind's definition`;
       return { options: copy, issues: [{ path: [...at], node: [...at], message }] };
     }
-    if (validator(copy)) return { options: copy, issues: [] };
-    const issues: PendingIssue[] = [];
-    for (const error of validator.errors ?? []) {
-      const issue = describeSchemaError(error, at);
-      if (issue !== undefined) issues.push(issue);
-    }
-    return { options: copy, issues };
+    return { options: copy, issues: checkWithValidator(validator, copy, { at }) };
   }
 
   private validatorFor(definition: AnyActorDefinition): ValidateFunction | Error | undefined {

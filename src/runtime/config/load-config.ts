@@ -6,6 +6,7 @@
  * step is collected and thrown together as one `ConfigError`, each with file:line:column and its
  * key path.
  */
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { checkWithValidator } from "../../common/config-schema.js";
 import { ConfigError, formatIssue, formatPath } from "../../common/config-error.js";
@@ -33,6 +34,12 @@ export interface LoadConfigOptions {
    * never for starting a runtime.
    */
   acceptUnknownKinds?: boolean;
+  /**
+   * The caller never starts the ops server (`plexus pub/sub -c` on a network transport): a
+   * `runtime.ops` binding that a runtime would refuse (a host beyond loopback without a token)
+   * is not reported.
+   */
+  opsUnused?: boolean;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -57,14 +64,14 @@ export async function loadConfig(source: string | PlexusConfig, options: LoadCon
 
   if (typeof source === "string") {
     absolute = path.resolve(cwd, source);
-    const { parseFile, interpolateDocument, toIssue } = await import("./config-document.js");
+    const { parseFile, interpolateDocument, toIssue, documentData } = await import("./config-document.js");
     document = await parseFile(absolute, source);
     positionIssue = toIssue;
     const interpolation = interpolateDocument(document.document, options.env ?? process.env);
     pending.push(...interpolation.issues);
     failedPaths = interpolation.failed;
     // An empty file is an empty config: every default, no children.
-    raw = document.document.toJS() ?? {};
+    raw = documentData(document) ?? {};
   } else {
     try {
       // Defaults are written into the copy; the caller's object is left as it was.
@@ -92,12 +99,29 @@ export async function loadConfig(source: string | PlexusConfig, options: LoadCon
     baseDir: absolute === undefined ? path.resolve(cwd) : path.dirname(absolute),
     validator: new KindOptionsValidator(options.kinds),
     schemaValid: schemaIssues.length === 0,
+    checkOpsBinding: options.opsUnused !== true,
     ...(options.acceptUnknownKinds ? { acceptUnknownKinds: true } : {}),
   });
   pending.push(...issues);
+  if (config?.contracts !== undefined) pending.push(...(await contractsDirIssues(config.contracts.dir)));
   if (pending.length > 0 || config === undefined) throw buildError(pending, document, positionIssue);
   if (absolute !== undefined) config.source = absolute;
   return config;
+}
+
+/**
+ * A contracts directory that is missing is a mistake in the config (its `contracts.dir` line),
+ * found here rather than when the bus loads the contracts, so it is reported with the others.
+ */
+async function contractsDirIssues(dir: string): Promise<PendingIssue[]> {
+  const at = ["contracts", "dir"];
+  try {
+    if ((await stat(dir)).isDirectory()) return [];
+    return [{ path: at, node: at, message: `${dir} is not a directory; point contracts.dir at the directory of contract files` }];
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : `cannot be read (${(error as Error).message})`;
+    return [{ path: at, node: at, message: `contracts directory ${dir} ${reason}; create it or fix contracts.dir` }];
+  }
 }
 
 /** Positions (in a file), de-duplicates and orders the issues (by position in the file) into one error. */

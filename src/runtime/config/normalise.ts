@@ -15,6 +15,7 @@ import type { TransportConfig } from "../../transports/transport-config.js";
 import { toResolvedChildren, toResolvedSupervisor } from "../supervision/resolve-child.js";
 import type { ChildResolveContext } from "../supervision/resolve-child.js";
 import type { PlexusConfig, ResolvedConfig } from "./plexus-config.js";
+import { isLoopbackHost } from "../ops/auth.js";
 import { toResolvedRuntime } from "./runtime-config.js";
 import type { RuntimeConfig } from "./runtime-config.js";
 
@@ -24,6 +25,8 @@ export interface NormaliseContext extends ChildResolveContext {
   baseDir: string;
   /** Whether the schema accepted the document (then every default is in place). */
   schemaValid: boolean;
+  /** Report a `runtime.ops` binding the ops server would refuse; off for callers that never start it. */
+  checkOpsBinding: boolean;
 }
 
 /** The resolved config (absent when the schema rejected the document) and every problem found. */
@@ -49,5 +52,15 @@ export function normaliseConfig(raw: PlexusConfig, context: NormaliseContext): N
     bus: toResolvedBus(raw.bus as BusConfig),
   };
   if (raw.contracts !== undefined) config.contracts = toResolvedContracts(raw.contracts as ContractsConfig, context.baseDir);
+  const ops = config.runtime.ops;
+  // The ops server refuses this binding too; found here, it is a config error with its line.
+  if (context.checkOpsBinding && ops.enabled && !isLoopbackHost(ops.host) && ops.token === undefined) {
+    const at = ["runtime", "ops", "host"];
+    issues.push({
+      path: at,
+      node: at,
+      message: `the ops server would listen on ${ops.host}, reachable from the network, without runtime.ops.token: set a token (e.g. token: \${PLEXUS_OPS_TOKEN}) or bind to 127.0.0.1`,
+    });
+  }
   return { config, issues };
 }

@@ -40,9 +40,11 @@ export function shutdownTimeoutError(path: string, shutdownMs: number): PlexusEr
 /**
  * Waits for `work` at most `shutdownMs`. Rejects with a SHUTDOWN_TIMEOUT error when it takes
  * longer (the work is abandoned, not cancelled: JavaScript cannot kill a promise).
- * The timer is always cleared so that no timer outlives the stop.
+ * The timer is always cleared so that no timer outlives the stop. `Infinity` waits for `work`
+ * (a supervisor whose children are each bounded by their own budget).
  */
 export function withinShutdown(work: Promise<void>, shutdownMs: number, path: string): Promise<void> {
+  if (shutdownMs === Number.POSITIVE_INFINITY) return work;
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(shutdownTimeoutError(path, shutdownMs)), shutdownMs);
     work.then(

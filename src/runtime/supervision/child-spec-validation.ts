@@ -17,14 +17,18 @@ export function validateChildSpec(spec: ChildSpec, parentPath: string | undefine
   }
   if (!RESTART_TYPES.has(spec.restart))
     fail(where, "restart", `must be permanent, transient or temporary, got ${JSON.stringify(spec.restart)}`);
-  if (!isNonNegativeNumber(spec.shutdownMs)) fail(where, "shutdownMs", `must be a number ≥ 0, got ${JSON.stringify(spec.shutdownMs)}`);
   if (!isSupervisorSpec(spec)) {
+    if (!isNonNegativeNumber(spec.shutdownMs)) fail(where, "shutdownMs", `must be a number ≥ 0, got ${JSON.stringify(spec.shutdownMs)}`);
     if (!kinds.has(spec.kind)) {
       const known = [...kinds.keys()].sort().join(", ") || "(none registered)";
       fail(where, "kind", `unknown actor kind ${JSON.stringify(spec.kind)}; known kinds: ${known}`);
     }
     return;
   }
+  // A supervisor may have Infinity, OTP's `infinity`: no budget of its own, each child being
+  // bounded by its own.
+  if (!(typeof spec.shutdownMs === "number" && spec.shutdownMs >= 0))
+    fail(where, "shutdownMs", `must be a number ≥ 0 or Infinity, got ${JSON.stringify(spec.shutdownMs)}`);
   validateSupervisorSpec(spec.supervisor, where);
   const seen = new Set<string>();
   for (const child of spec.children) {

@@ -39,6 +39,10 @@ export interface SupervisorChildSpec {
   supervisor: SupervisorSpec;
   children: ChildSpec[];
   restart: RestartType;
+  /**
+   * Budget of the whole stop of its children. `Infinity` (the runtime's root) sets none of its
+   * own: its children stop one by one, each forced after its own `shutdownMs`, which bounds it.
+   */
   shutdownMs: number;
 }
 

@@ -18,7 +18,10 @@ import { isNonRetryable } from "../../common/errors.js";
  *   - `temporary`: never restarted; removed from the child list when it exits, and also when a
  *     sibling's restart terminates it.
  * - Strategies, once a restart is due:
- *   - `one_for_one`: only the exited child is restarted;
+ *   - `one_for_one`: only the exited child is restarted. Its siblings are independent of it, so
+ *     its restart (its backoff, then its start) runs on its own: the supervisor goes on handling
+ *     other exits meanwhile, and children that crash together restart concurrently, each after
+ *     its own backoff (Akka's per-child backoff);
  *   - `one_for_all`: every other child is stopped (reverse start order), then all are started
  *     again in start order;
  *   - `rest_for_one`: the children started after the exited one are stopped (reverse order),
@@ -70,6 +73,11 @@ export type RestartDecision =
       remove: string[];
       /** Children to start again, in start order (the exited child among them). */
       start: string[];
+      /**
+       * True when the supervisor must finish this restart before it handles anything else
+       * (one_for_all, rest_for_one); false when the child restarts on its own (one_for_one).
+       */
+      ordered: boolean;
     }
   | { action: "escalate"; cause: "intensity" | "non-retryable"; error: Error };
 
@@ -92,7 +100,7 @@ export function decideRestart(input: DecisionInput): RestartDecision {
       ),
     };
   }
-  if (input.strategy === "one_for_one") return { action: "restart", stop: [], remove: [], start: [child.id] };
+  if (input.strategy === "one_for_one") return { action: "restart", stop: [], remove: [], start: [child.id], ordered: false };
   const all = input.children();
   const index = all.findIndex((view) => view.id === child.id);
   const affected = input.strategy === "one_for_all" ? all : all.slice(Math.max(0, index));
@@ -105,5 +113,5 @@ export function decideRestart(input: DecisionInput): RestartDecision {
     else start.push(view.id);
   }
   stop.reverse();
-  return { action: "restart", stop, remove, start };
+  return { action: "restart", stop, remove, start, ordered: true };
 }

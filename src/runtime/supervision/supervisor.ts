@@ -14,7 +14,15 @@ import { childKind, ChildTable, mergeInStartOrder, type ChildRecord } from "./ch
 import { supervisorMachine, type SupervisorWork } from "./supervisor-machine.js";
 import { SupervisorMailbox, type Settle, type SupervisorOperation } from "./supervisor-mailbox.js";
 import { validateChildSpec } from "./child-spec-validation.js";
+import { abortableDelay } from "./abortable-delay.js";
+import { IndependentRestarts } from "./independent-restarts.js";
 import { withinShutdown, type ChildHooks, type ChildInstance, type InstanceExit } from "../hosting/child-instance.js";
+
+/** A restart the decision called for, with the backoff it waits. */
+interface RestartPlan {
+  decision: Extract<RestartDecision, { action: "restart" }>;
+  delayMs: number;
+}
 
 /** What every supervisor of one tree shares. */
 export interface SupervisionEnvironment {
@@ -37,8 +45,10 @@ export interface SupervisionEnvironment {
 /**
  * An OTP-style supervisor. It owns a table of children, a mailbox of operations (child exits,
  * dynamic start/stop) and an xstate machine for its own lifecycle. What to do after an exit is
- * decided in restart-decision.ts; this class only applies the decision: stops siblings in reverse
- * order, waits the backoff, starts children again in order (each running before the next starts).
+ * decided in restart-decision.ts; this class only applies the decision. An ordered restart
+ * (one_for_all, rest_for_one) stops siblings in reverse order, waits the backoff and starts the
+ * children again in order (each running before the next starts) before the next operation; a
+ * one_for_one restart runs on its own (its backoff, then its start) while the supervisor goes on.
  */
 export class Supervisor implements ChildInstance, SupervisorWork {
   private readonly children = new ChildTable();
@@ -50,6 +60,8 @@ export class Supervisor implements ChildInstance, SupervisorWork {
   private stopRequested = false;
   private final = false;
   private startWaiters: Settle | undefined;
+  /** Restarts running on their own (one_for_one), each until its child runs or gives up. */
+  private readonly ownRestarts = new IndependentRestarts();
   private readonly finished: Promise<void>;
   private markFinished!: () => void;
 
@@ -145,7 +157,13 @@ export class Supervisor implements ChildInstance, SupervisorWork {
       const { record, instance, exit } = operation;
       // A stale exit: the child was restarted or removed by an earlier operation.
       if (!this.children.holds(record) || record.instance !== instance) return;
-      await this.runStarts(await this.applyExit(record, exit, signal), signal);
+      const plan = this.decide(record, exit);
+      if (plan === undefined) return;
+      if (!plan.decision.ordered) {
+        this.restartOnItsOwn(record, plan.delayMs);
+        return;
+      }
+      await this.runStarts(await this.prepareRestart(plan, signal), signal);
     } else if (operation.type === "startChild") {
       await this.startDynamicChild(operation);
     } else {
@@ -154,11 +172,14 @@ export class Supervisor implements ChildInstance, SupervisorWork {
   }
 
   async stopChildren(): Promise<void> {
+    // First, so that no restart running on its own starts a child behind the stops below.
+    this.ownRestarts.end();
     this.refuseQueued();
     for (const record of this.children.inStopOrder()) {
       await this.stopRecord(record);
       this.released(record);
     }
+    await this.ownRestarts.settled();
   }
 
   report(state: LifecycleState, error?: Error): void {
@@ -209,8 +230,17 @@ export class Supervisor implements ChildInstance, SupervisorWork {
     }
   }
 
-  /** Applies the restart decision for `record`'s exit; returns the children to start again. */
+  /** Applies the restart decision for `record`'s exit in line; returns the children to start again. */
   private async applyExit(record: ChildRecord, exit: ChildExit, signal: AbortSignal): Promise<ChildRecord[]> {
+    const plan = this.decide(record, exit);
+    return plan === undefined ? [] : this.prepareRestart(plan, signal);
+  }
+
+  /**
+   * Asks restart-decision.ts what `record`'s exit calls for and books it: a removal, or a restart
+   * counted against the intensity with the child's next backoff. Throws the escalation error.
+   */
+  private decide(record: ChildRecord, exit: ChildExit): RestartPlan | undefined {
     const now = this.env.now();
     const settings = this.spec.supervisor;
     const decision = decideRestart({
@@ -222,30 +252,61 @@ export class Supervisor implements ChildInstance, SupervisorWork {
       intensity: settings.intensity,
       periodMs: settings.periodMs,
     });
-    if (decision.action === "keep") return [];
+    if (decision.action === "keep") return undefined;
     if (decision.action === "remove") {
       this.removeChild(record.spec.id);
-      return [];
+      return undefined;
     }
     if (decision.action === "escalate") throw escalationError(this.path, decision);
     this.intensity.record(now);
     const delayMs = record.backoff.nextDelay(now);
     this.report("restarting");
-    for (const id of decision.stop) {
+    return { decision, delayMs };
+  }
+
+  /** Stops and removes the siblings a restart names, then waits its backoff; returns the children to start. */
+  private async prepareRestart(plan: RestartPlan, signal: AbortSignal): Promise<ChildRecord[]> {
+    for (const id of plan.decision.stop) {
       const sibling = this.children.get(id);
       if (sibling !== undefined) await this.stopRecord(sibling);
     }
-    for (const id of decision.remove) this.removeChild(id);
+    for (const id of plan.decision.remove) this.removeChild(id);
+    const restart = this.markRestarting(plan.decision.start);
+    if (plan.delayMs > 0) await abortableDelay(plan.delayMs, signal);
+    return restart;
+  }
+
+  /** Counts a restart of each child named and shows it as restarting; returns their records. */
+  private markRestarting(ids: readonly string[]): ChildRecord[] {
     const restart: ChildRecord[] = [];
-    for (const id of decision.start) {
+    for (const id of ids) {
       const child = this.children.get(id);
       if (child === undefined) continue;
       child.restarts += 1;
       this.setChildState(child, "restarting", undefined);
       restart.push(child);
     }
-    if (delayMs > 0) await abortableDelay(delayMs, signal);
     return restart;
+  }
+
+  /**
+   * A one_for_one restart: waits the child's backoff and starts it, while the supervisor handles
+   * other operations. A stop or escalation of the supervisor ends the wait (nothing starts after
+   * it); a start that fails is a failure of the child, queued and judged like any other exit.
+   */
+  private restartOnItsOwn(record: ChildRecord, delayMs: number): void {
+    this.markRestarting([record.spec.id]);
+    this.ownRestarts.run(
+      async (signal) => {
+        if (delayMs > 0) await abortableDelay(delayMs, signal);
+        if (signal.aborted || !this.children.holds(record)) return;
+        const failure = await this.startRecord(record);
+        const instance = record.instance;
+        if (failure === undefined || signal.aborted || !this.children.holds(record) || instance === undefined) return;
+        this.enqueue({ type: "exit", record, instance, exit: { reason: "failure", error: failure } });
+      },
+      (error) => this.env.log.error({ supervisor: this.path, child: record.spec.id, err: error }, "restarting a child failed unexpectedly"),
+    );
   }
 
   /** Starts a new incarnation of `record`; returns its start failure, if any. */
@@ -414,19 +475,5 @@ function escalationError(path: string, decision: Extract<RestartDecision, { acti
   return new PlexusError("SUPERVISOR_ESCALATED", `supervisor ${path} gave up (${why}): ${decision.error.message}`, {
     cause: decision.error,
     retryable: decision.cause !== "non-retryable",
-  });
-}
-
-/** Waits `ms`, or less if `signal` aborts (a stop during a backoff must not wait it out). */
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
   });
 }

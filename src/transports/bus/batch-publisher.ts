@@ -32,6 +32,12 @@ export class BatchPublisher {
   private scheduled = false;
   private online = false;
   private closed = false;
+  private closing: Promise<void> | undefined;
+  /** Called when a drive ends with nothing left to send (a flush waits for that). */
+  private readonly idleWaiters = new Set<() => void>();
+  /** The batch handed to the transport and not yet confirmed, with its publishers' settlers. */
+  private inFlight: readonly Envelope[] | undefined;
+  private inFlightSettlers: Settler[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelayMs = RETRY_MIN_MS;
 
@@ -43,6 +49,11 @@ export class BatchPublisher {
 
   /** Resolves once `envelope` is handed to the transport or kept in the outbox. */
   send(envelope: Envelope): Promise<void> {
+    if (this.closed) {
+      // A reply or dead letter produced after the close: nothing will send it any more.
+      this.outbox.discardAll([envelope]);
+      return Promise.reject(new Error(`bus closed; "${envelope.topic}" was not sent`));
+    }
     if (!this.online || this.outbox.depth > 0 || this.pending.length >= this.outbox.capacity) {
       // Throws OUTBOX_FULL under `reject`; a drop under the other policies is counted by the outbox.
       this.outbox.add(envelope);
@@ -67,18 +78,69 @@ export class BatchPublisher {
     this.scheduleDrive();
   }
 
-  /** Sends what can still be sent, then counts the rest of the outbox as dropped. */
-  async close(): Promise<void> {
-    this.clearRetry();
-    await this.driveRun;
-    if (this.online) await this.drive();
+  /**
+   * Flushes, then closes: waits up to `flushTimeoutMs` for the transport to take every publish
+   * still pending or in the outbox (reconnecting if it must); what it has not confirmed by then
+   * is counted as dropped and logged. Later sends are refused. Idempotent.
+   */
+  close(flushTimeoutMs: number): Promise<void> {
+    this.closing ??= this.flushThenClose(flushTimeoutMs);
+    return this.closing;
+  }
+
+  private async flushThenClose(flushTimeoutMs: number): Promise<void> {
+    const flushed = await this.flush(flushTimeoutMs);
     this.closed = true;
-    const lost = this.outbox.discardAll();
-    if (lost > 0) this.log.error({ lost }, `bus closed with ${lost} envelope(s) still in the outbox; they were not delivered`);
-    const error = new Error("bus closed before the transport accepted this message");
-    for (const settler of this.settlers) settler.reject(error);
+    this.clearRetry();
+    const unsent = [...(this.inFlight ?? []), ...this.pending];
+    const inFlight = this.inFlight?.length ?? 0;
+    const error = new Error(`bus closed before the transport accepted this message (bus.outbox.flushTimeout ${flushTimeoutMs} ms)`);
+    for (const settler of [...this.inFlightSettlers, ...this.settlers]) settler.reject(error);
     this.pending = [];
     this.settlers = [];
+    this.inFlight = undefined;
+    this.inFlightSettlers = [];
+    const lost = this.outbox.discardAll(unsent);
+    if (lost > 0 || !flushed) {
+      this.log.error(
+        { lost, inFlight, flushTimeoutMs, connected: this.online },
+        `bus closed with ${lost} envelope(s) the transport had not taken within bus.outbox.flushTimeout (${flushTimeoutMs} ms); ` +
+          `they are counted as dropped (reason shutdown)${inFlight > 0 ? `, ${inFlight} of them were being sent and may have arrived` : ""}. ` +
+          "Restore the transport before stopping, or raise bus.outbox.flushTimeout",
+      );
+    }
+  }
+
+  /**
+   * Resolves true once nothing waits to be sent (pending, outbox, batch in flight), or false
+   * when `timeoutMs` passes first. A transport that is away is probed again at once, then with
+   * the usual backoff, and reports of its return drive the flush.
+   */
+  private flush(timeoutMs: number): Promise<boolean> {
+    if (this.idle()) return Promise.resolve(true);
+    if (timeoutMs <= 0) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const finish = (flushed: boolean): void => {
+        clearTimeout(timer);
+        this.idleWaiters.delete(onIdle);
+        resolve(flushed);
+      };
+      const onIdle = (): void => finish(true);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.idleWaiters.add(onIdle);
+      if (this.online) {
+        this.scheduleDrive();
+      } else if (!this.driving) {
+        this.retryDelayMs = RETRY_MIN_MS;
+        this.clearRetry();
+        this.online = true; // probe now: the replay itself tells whether the transport is back
+        this.scheduleDrive();
+      }
+    });
+  }
+
+  private idle(): boolean {
+    return !this.driving && this.pending.length === 0 && this.outbox.depth === 0;
   }
 
   private scheduleDrive(): void {
@@ -115,14 +177,21 @@ export class BatchPublisher {
     } finally {
       // Cleared in the same microtask as the last "nothing pending" check, so no publish is stranded.
       this.driving = false;
+      if (this.idleWaiters.size > 0 && this.idle()) for (const onIdle of [...this.idleWaiters]) onIdle();
     }
   }
 
   /** One transport.publish; false when the transport failed and the bus went offline. */
   private async attempt(batch: Envelope[], settlers: Settler[] | undefined, fromOutbox: boolean): Promise<boolean> {
+    this.inFlight = batch;
+    this.inFlightSettlers = settlers ?? [];
     try {
       await this.transport.publish(batch);
     } catch (thrown) {
+      // Closed while this batch was out: it was counted as dropped and its publishers told.
+      if (this.closed) return false;
+      this.inFlight = undefined;
+      this.inFlightSettlers = [];
       const error = toError(thrown);
       if (isNonRetryable(error)) {
         // Retrying cannot help (e.g. an envelope the transport cannot encode): fail these publishes.
@@ -152,6 +221,9 @@ export class BatchPublisher {
       this.scheduleRetry();
       return false;
     }
+    if (this.closed) return false;
+    this.inFlight = undefined;
+    this.inFlightSettlers = [];
     if (fromOutbox) this.outbox.confirm(batch);
     settlers?.forEach((settler) => settler.resolve());
     return true;

@@ -6,9 +6,12 @@
 import path from "node:path";
 import { applySchema, sectionSchema } from "../../common/config-schema.js";
 import type { ResolveOptions, SchemaDefs } from "../../common/config-schema.js";
+import { DURATION_SCHEMA, tryParseDuration } from "../../common/durations.js";
+import type { Duration } from "../../common/durations.js";
 
 /** Schemas of the `bus` and `contracts` sections, referred to as `#/$defs/<name>`. */
 export const BUS_SCHEMA_DEFS = {
+  duration: DURATION_SCHEMA,
   contracts: {
     type: "object",
     additionalProperties: false,
@@ -55,6 +58,12 @@ export const BUS_SCHEMA_DEFS = {
     properties: {
       capacity: { type: "integer", minimum: 1, default: 100000 },
       overflow: { enum: ["drop-oldest", "drop-newest", "reject"], default: "drop-oldest" },
+      flushTimeout: {
+        $ref: "#/$defs/duration",
+        default: "5s",
+        description:
+          "How long closing the bus waits for the transport to take what the outbox still holds; what is left after it is counted and logged as dropped.",
+      },
     },
   },
 } as const satisfies SchemaDefs;
@@ -113,6 +122,13 @@ export interface OutboxConfig {
    * @defaultValue `"drop-oldest"`
    */
   overflow?: "drop-oldest" | "drop-newest" | "reject";
+  /**
+   * How long closing the bus (a runtime's stop, after its actors stopped) waits for the transport
+   * to take the publishes still waiting, reconnecting if it must. What is still unsent after it is
+   * counted as dropped (`outbox.dropped`) and logged with the reason; `0` drops it at once.
+   * @defaultValue `"5s"`
+   */
+  flushTimeout?: Duration;
 }
 
 /** The `bus` section as users write it: mailbox, outbox and payload bounds. */
@@ -155,11 +171,19 @@ export interface ResolvedContractsConfig {
  */
 export const DEFAULT_CRASH_RETRIES: number = BUS_SCHEMA_DEFS.mailbox.properties.crashRetries.default;
 
+/** The `outbox` section with its defaults filled in, durations in milliseconds. */
+export interface ResolvedOutboxConfig {
+  capacity: number;
+  overflow: "drop-oldest" | "drop-newest" | "reject";
+  /** See {@link OutboxConfig.flushTimeout}. */
+  flushTimeoutMs: number;
+}
+
 /** The `bus` section with its defaults filled in. */
 export interface ResolvedBusConfig {
   /** `crashRetries` is always there in a loaded config; bounds written in code may leave it out. */
   mailbox: Required<Omit<MailboxConfig, "crashRetries">> & Pick<MailboxConfig, "crashRetries">;
-  outbox: Required<OutboxConfig>;
+  outbox: ResolvedOutboxConfig;
   maxPayloadBytes: number;
   maxDepth: number;
 }
@@ -176,9 +200,20 @@ export const LARGEST_MAX_DEPTH: number = BUS_SCHEMA_DEFS.bus.properties.maxDepth
 const BUS_SECTION = sectionSchema("bus", BUS_SCHEMA_DEFS);
 const CONTRACTS_SECTION = sectionSchema("contracts", BUS_SCHEMA_DEFS);
 
-/** The resolved form of a bus section the schema has checked and filled (every key has a default). */
+/**
+ * The resolved form of a bus section the schema has checked and filled (every key has a
+ * default): durations become milliseconds.
+ */
 export function toResolvedBus(validated: BusConfig): ResolvedBusConfig {
-  const resolved = validated as ResolvedBusConfig;
+  const { mailbox, outbox, maxPayloadBytes, maxDepth } = validated as Required<BusConfig>;
+  const { flushTimeout, ...bounds } = outbox as Required<OutboxConfig>;
+  const resolved: ResolvedBusConfig = {
+    mailbox: mailbox as Required<MailboxConfig>,
+    // The schema rejected anything else, so the duration parses.
+    outbox: { ...bounds, flushTimeoutMs: tryParseDuration(flushTimeout) ?? 0 },
+    maxPayloadBytes,
+    maxDepth,
+  };
   checked.add(resolved);
   return resolved;
 }
@@ -200,7 +235,7 @@ export function toResolvedContracts(validated: ContractsConfig, baseDir: string)
  * does for a file. No section at all means every default.
  * @throws ConfigError (code `CONFIG_INVALID`, non-retryable) naming each bad key path.
  */
-export function resolveBusConfig(input: BusConfig = {}, options: ResolveOptions = {}): ResolvedBusConfig {
+export function resolveBusConfig(input: BusConfig | ResolvedBusConfig = {}, options: ResolveOptions = {}): ResolvedBusConfig {
   if (checked.has(input)) return input as ResolvedBusConfig;
   const validated = applySchema(BUS_SECTION, input, { caller: options.caller ?? "resolveBusConfig", at: options.at ?? ["bus"] });
   return toResolvedBus(validated as BusConfig);

@@ -42,6 +42,15 @@ export type ContractCheck =
 export interface ContractProblem {
   schemaFile: string;
   message: string;
+  /** Where in `schemaFile` (1-based), when the problem has a position (a JSON syntax error). */
+  line?: number;
+  column?: number;
+}
+
+/** `file:line:column: message` (or `file: message`), as every contract problem is printed. */
+export function formatContractProblem(problem: ContractProblem): string {
+  const where = problem.line === undefined ? "" : `:${problem.line}:${problem.column ?? 1}`;
+  return `${problem.schemaFile}${where}: ${problem.message}`;
 }
 
 export interface CompiledContracts {
@@ -122,7 +131,8 @@ export async function compileContracts(dir: string): Promise<CompiledContracts> 
     try {
       contracts.push(await compileFile(ajv, schemaFile));
     } catch (error) {
-      problems.push({ schemaFile, message: (error as Error).message });
+      const { line, column } = error as { line?: number; column?: number };
+      problems.push({ schemaFile, message: (error as Error).message, ...(line === undefined ? {} : { line, column }) });
     }
   }
   return { contracts, problems };
@@ -135,7 +145,7 @@ export async function compileContracts(dir: string): Promise<CompiledContracts> 
 export async function loadContracts(dir: string, mode: ContractMode): Promise<ContractSet> {
   const { contracts, problems } = await compileContracts(dir);
   if (problems.length > 0) {
-    const list = problems.map((p) => `  ${p.schemaFile}: ${p.message}`).join("\n");
+    const list = problems.map((problem) => `  ${formatContractProblem(problem)}`).join("\n");
     throw new PlexusError("CONTRACT_INVALID", `${problems.length} contract problem(s) in ${dir}:\n${list}`, { retryable: false });
   }
   return new ContractSet(mode, contracts);
@@ -147,7 +157,8 @@ async function compileFile(ajv: Ajv2020, schemaFile: string): Promise<Contract> 
   try {
     schema = JSON.parse(text);
   } catch (error) {
-    throw new Error(`not valid JSON: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    throw Object.assign(new Error(`not valid JSON: ${message}`), jsonErrorPosition(text, message));
   }
   if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
     throw new Error("a contract must be a JSON Schema object");
@@ -160,6 +171,15 @@ async function compileFile(ajv: Ajv2020, schemaFile: string): Promise<Contract> 
     throw new Error(`schema does not compile: ${(error as Error).message}`);
   }
   return { schemaFile, patterns, validate };
+}
+
+/** Line and column (1-based) of a JSON.parse error, from the offset its message names. */
+function jsonErrorPosition(text: string, message: string): { line?: number; column?: number } {
+  const offset = /at position (\d+)/.exec(message)?.[1];
+  if (offset === undefined) return {};
+  const before = text.slice(0, Number(offset));
+  const lineStart = before.lastIndexOf("\n") + 1;
+  return { line: before.split("\n").length, column: before.length - lineStart + 1 };
 }
 
 function topicPatterns(value: unknown): string[] {

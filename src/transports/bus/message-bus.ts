@@ -19,7 +19,7 @@ import { CORRELATION_HEADER, PendingRequests, REPLY_ERROR_HEADER, REPLY_TO_HEADE
 import { ThrottledLog } from "../../common/throttled-log.js";
 import { DEFAULT_SOURCE } from "../default-source.js";
 import { assertNotReserved, isSystemTopic, validatePattern, validateTopic } from "../topics.js";
-import type { Delivery, Transport, TransportSubscription } from "../transport.js";
+import type { Delivery, Transport, TransportConnectOptions, TransportSubscription } from "../transport.js";
 
 /**
  * What a MessageBus is built from. Only `transport` is required:
@@ -121,15 +121,22 @@ export class MessageBus implements Bus {
     if (options.metrics) this.retireMetrics = registerBusMetrics(options.metrics, () => this.stats());
   }
 
-  /** Connects the transport; the outbox starts replaying once it reports a connection. */
-  async start(): Promise<void> {
-    await this.transport.connect({
-      onConnectionChange: (connected) => {
-        this.log.info({ transport: this.transport.kind, connected }, connected ? "transport connected" : "transport disconnected");
-        this.publisher?.setConnected(connected);
+  /**
+   * Connects the transport; the outbox starts replaying once it reports a connection. Aborting
+   * `options.signal` cuts a connect that is still waiting short (the start rejects with its
+   * reason; close the bus then).
+   */
+  async start(options: TransportConnectOptions = {}): Promise<void> {
+    await this.transport.connect(
+      {
+        onConnectionChange: (connected) => {
+          this.log.info({ transport: this.transport.kind, connected }, connected ? "transport connected" : "transport disconnected");
+          this.publisher?.setConnected(connected);
+        },
+        onDeadLetter: (topic, reason, raw) => this.deadLetters.fromRaw(topic, reason, raw),
       },
-      onDeadLetter: (topic, reason, raw) => this.deadLetters.fromRaw(topic, reason, raw),
-    });
+      options,
+    );
     // The transport says whether it can deliver yet (a zmq proxy that is an actor starting later
     // cannot): until it can, publishes wait in the outbox instead of vanishing unrouted.
     this.publisher?.setConnected(this.transport.stats().connected);
@@ -243,7 +250,11 @@ export class MessageBus implements Bus {
     return this.contractWarnings;
   }
 
-  /** Stops every subscription, fails waiting requests, flushes what it can and closes the transport. */
+  /**
+   * Stops every subscription, fails waiting requests, flushes the outbox (waiting at most
+   * `bus.outbox.flushTimeout` for the transport to take it; the rest is counted as dropped) and
+   * closes the transport.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -254,7 +265,7 @@ export class MessageBus implements Bus {
       handles.push(live.handle?.close());
     }
     await Promise.allSettled(handles);
-    await this.publisher?.close();
+    await this.publisher?.close(this.bounds.outbox.flushTimeoutMs);
     this.retireMetrics?.();
     await this.transport.close();
   }

@@ -102,13 +102,19 @@ export class Outbox {
     return this.queue.drain();
   }
 
-  /** Empties the outbox at shutdown; every envelope still held is counted as dropped. */
-  discardAll(): number {
+  /**
+   * Empties the outbox at shutdown. Every envelope still waiting, and every one given in
+   * `alsoUnsent` (publishes the bus held outside the outbox), is counted as dropped; returns how
+   * many that was.
+   */
+  discardAll(alsoUnsent: readonly Envelope[] = []): number {
     let count = 0;
-    for (const envelope of this.queue.drain()) {
+    for (const envelope of [...alsoUnsent, ...this.queue.drain()]) {
       this.drop(envelope, "shutdown");
       count++;
     }
+    // Envelopes out for a replay are among `alsoUnsent` when the caller gave up waiting for them.
+    this.replaying = 0;
     return count;
   }
 

@@ -11,6 +11,7 @@ import { literalPrefix } from "../topics.js";
 import type {
   Delivery,
   Transport,
+  TransportConnectOptions,
   TransportEvents,
   TransportGuarantees,
   TransportSubscription,
@@ -119,7 +120,8 @@ export class ZmqTransport implements Transport {
     });
   }
 
-  async connect(events?: TransportEvents): Promise<void> {
+  async connect(events?: TransportEvents, options: TransportConnectOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted();
     if (this.closed) throw closedError();
     this.events = events;
     if (this.publisher !== undefined) return;
@@ -153,7 +155,7 @@ export class ZmqTransport implements Transport {
     void this.receiveLoop(subscriber);
     const waitMs = this.context.connectWaitMs ?? 1_000;
     const first = this.confirmRoute();
-    const confirmed = await Promise.race([first.then(() => true), delay(waitMs).then(() => false)]);
+    const confirmed = await Promise.race([first.then(() => true), delay(waitMs).then(() => false), abortion(options.signal)]);
     if (!confirmed && !this.closed) {
       this.context.log.warn(
         { xsub, xpub, waitedMs: waitMs },
@@ -408,6 +410,15 @@ export class ZmqTransport implements Transport {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** Rejects with the signal's reason when it aborts; never settles without a signal. */
+function abortion(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (signal === undefined) return;
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
 }
 
 function closeQuietly(...sockets: Array<Publisher | Subscriber | undefined>): void {

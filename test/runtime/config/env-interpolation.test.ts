@@ -16,6 +16,16 @@ describe("interpolateEnv", () => {
     expect(interpolateEnv("${MISSING:-a:-b}", env)).toBe("a:-b");
   });
 
+  it("expands a default that is itself a reference, as sh does, and only when it is used", () => {
+    expect(interpolateEnv("${MISSING:-${HOST}}", env)).toBe("redis.local");
+    expect(interpolateEnv("${MISSING:-${ALSO_MISSING:-${PORT}}}/x", env)).toBe("6380/x");
+    expect(interpolateEnv("${MISSING:-redis://${HOST}:${PORT}}", env)).toBe("redis://redis.local:6380");
+    expect(interpolateEnv("${HOST:-${NOT_SET_AND_NOT_USED}}", env)).toBe("redis.local");
+    expect(() => interpolateEnv("${MISSING:-${NOT_SET}}", env)).toThrow(/NOT_SET is not set and has no default/);
+    expect(interpolateEnvCollecting("${MISSING:-${HOST}", env).problems[0]).toMatch(/unterminated/);
+    expect(interpolateEnv("$${MISSING:-${HOST}} stays", env)).toBe("${MISSING:-${HOST}} stays");
+  });
+
   it("keeps a set-but-empty variable empty without a default", () => {
     expect(interpolateEnv("[${EMPTY}]", env)).toBe("[]");
   });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, copyFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,7 +52,7 @@ describe("loadConfig: valid configs", () => {
     });
     expect(config.bus).toEqual({
       mailbox: { capacity: 10_000, overflow: "drop-oldest", crashRetries: 2 },
-      outbox: { capacity: 100_000, overflow: "drop-oldest" },
+      outbox: { capacity: 100_000, overflow: "drop-oldest", flushTimeoutMs: 5_000 },
       maxPayloadBytes: 4 * 1_048_576,
       maxDepth: 64,
     });
@@ -103,6 +103,7 @@ describe("loadConfig: valid configs", () => {
     const directory = await mkdtemp(path.join(os.tmpdir(), "plexus-config-"));
     try {
       await copyFile(fixture("valid.yaml"), path.join(directory, "plexus.yaml"));
+      await mkdir(path.join(directory, "contracts"));
       const config = await loadConfig("plexus.yaml", { kinds, env: {}, cwd: directory });
       expect(config.runtime.stateDir).toBe(path.join(directory, "state"));
       expect(config.contracts).toEqual({ dir: path.join(directory, "contracts"), mode: "enforce" });
@@ -138,10 +139,12 @@ describe("loadConfig: valid configs", () => {
       children: [{ id: "t", kind: "ticker", options: { everyMs: 5 } }],
     };
     const before = structuredClone(raw);
-    const config = await loadConfig(raw, { kinds, cwd: "/srv/app" });
+    const cwd = await mkdtemp(path.join(os.tmpdir(), "plexus-object-config-"));
+    await mkdir(path.join(cwd, "contracts"));
+    const config = await loadConfig(raw, { kinds, cwd }).finally(() => rm(cwd, { recursive: true, force: true }));
     expect(raw).toEqual(before);
-    expect(config.runtime.stateDir).toBe("/srv/app/var/state");
-    expect(config.contracts).toEqual({ dir: "/srv/app/contracts", mode: "warn" });
+    expect(config.runtime.stateDir).toBe(path.join(cwd, "var/state"));
+    expect(config.contracts).toEqual({ dir: path.join(cwd, "contracts"), mode: "warn" });
     expect(config.children[0]).toMatchObject({ id: "t", options: { everyMs: 5, label: "tick" } });
     expect(config.source).toBeUndefined();
   });
@@ -157,7 +160,58 @@ describe("loadConfig: valid configs", () => {
   });
 });
 
+describe("loadConfig: interpolated values reach their fields typed", () => {
+  async function loadText(text: string, env: Record<string, string>) {
+    const directory = await mkdtemp(path.join(os.tmpdir(), "plexus-config-env-"));
+    try {
+      await writeFile(path.join(directory, "plexus.yaml"), text);
+      return await loadConfig("plexus.yaml", { kinds, env, cwd: directory });
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  }
+
+  it("a quoted ${VAR} holding a whole number fills an integer field, in flow mappings too", async () => {
+    const config = await loadText(
+      'runtime: { ops: { port: "${PORT}" } }\nbus: { mailbox: { capacity: "${CAPACITY:-250}" } }\nchildren:\n  - { id: t, kind: ticker, options: { everyMs: "${EVERY}" } }\n',
+      { PORT: "42417", EVERY: "75" },
+    );
+    expect(config.runtime.ops.port).toBe(42417);
+    expect(config.bus.mailbox.capacity).toBe(250);
+    expect(config.children[0]).toMatchObject({ options: { everyMs: 75 } });
+  });
+
+  it("a quoted ${VAR} holding a number of milliseconds fills a duration", async () => {
+    const config = await loadText('transport: { kind: redis, blockMs: "${BLOCK}" }\n', { BLOCK: "250" });
+    expect(config.transport).toMatchObject({ blockMs: 250 });
+  });
+
+  it("a string that is not wholly a number still fails, naming what it got", async () => {
+    const error = await loadText('runtime: { ops: { port: "${PORT}" } }\n', { PORT: "42417x" }).catch((thrown: ConfigError) => thrown);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(/runtime\.ops\.port: expected an integer, got "42417x"/);
+  });
+
+  it("a nested default reaches its field", async () => {
+    const config = await loadText("runtime:\n  name: ${NAME:-${HOSTNAME_FOR_TEST}}\n", { HOSTNAME_FOR_TEST: "box-1" });
+    expect(config.runtime.name).toBe("box-1");
+  });
+});
+
 describe("loadConfig: problems", () => {
+  it("hints that a ${VAR} inside a flow mapping must be quoted when YAML cannot parse that line", async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), "plexus-config-flow-"));
+    try {
+      await writeFile(path.join(directory, "plexus.yaml"), "runtime:\n  ops: { host: 127.0.0.1, port: ${PORT:-8001} }\n");
+      const error = (await loadConfig("plexus.yaml", { kinds, env: {}, cwd: directory }).catch((thrown: unknown) => thrown)) as ConfigError;
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.issues[0]?.line).toBe(2);
+      expect(error.issues[0]?.message).toMatch(/\$\{\.\.\.\} inside a flow mapping .* must be quoted: port: "\$\{PORT:-8001\}"/);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
   it("is a non-retryable CONFIG_INVALID error", async () => {
     const error = await loadFailure(fixture("unknown-kind.yaml"));
     expect(error.code).toBe("CONFIG_INVALID");

@@ -110,10 +110,10 @@ describe("restart decision", () => {
     ...overrides,
   });
 
-  it("one_for_one restarts only the child, without listing the siblings", () => {
+  it("one_for_one restarts only the child, on its own, without listing the siblings", () => {
     let listed = false;
     const decision = decideRestart(base({ children: () => ((listed = true), children) }));
-    expect(decision).toEqual({ action: "restart", stop: [], remove: [], start: ["a"] });
+    expect(decision).toEqual({ action: "restart", stop: [], remove: [], start: ["a"], ordered: false });
     expect(listed).toBe(false);
   });
 
@@ -123,6 +123,7 @@ describe("restart decision", () => {
       stop: ["c", "t", "a"],
       remove: ["t"],
       start: ["a", "b", "c"],
+      ordered: true,
     });
   });
 
@@ -132,6 +133,7 @@ describe("restart decision", () => {
       stop: ["c", "t"],
       remove: ["t"],
       start: ["b", "c"],
+      ordered: true,
     });
   });
 

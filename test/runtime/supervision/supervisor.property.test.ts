@@ -8,8 +8,10 @@ import { waitFor } from "../../helpers/wait.js";
 /**
  * Model-based suite of supervision: random trees (a root and at most one nested supervisor, every
  * strategy, intensities 0–4, workers of every restart type in start and machine form) and random
- * sequences of crashes, normal exits, clock advances and dynamic start/stop. After each command
- * the probe log's new entries must be exactly what the OTP model predicts, in order.
+ * sequences of crashes (one at a time, or several one_for_one children at once), normal exits,
+ * clock advances and dynamic start/stop. After each command the probe log's new entries must be
+ * exactly what the OTP model predicts, in order (for crashes together: each actor's own entries
+ * in order, as independent restarts may interleave).
  */
 
 type Form = "start" | "machine";
@@ -142,8 +144,22 @@ function flatten(node: ActorTreeNode, into = new Map<string, ActorTreeNode>()): 
   return into;
 }
 
-/** Waits until the tree matches the model, then checks the log delta and the invariants. */
-async function settle(model: Model, real: Real, mark: number, delta: string[]): Promise<void> {
+/** Entries of a log delta grouped by path, each path's entries in their order. */
+function byPath(entries: readonly string[]): Map<string, string[]> {
+  const grouped = new Map<string, string[]>();
+  for (const entry of entries) {
+    const path = entry.slice(entry.indexOf(" ") + 1);
+    grouped.set(path, [...(grouped.get(path) ?? []), entry]);
+  }
+  return grouped;
+}
+
+/**
+ * Waits until the tree matches the model, then checks the log delta and the invariants. With
+ * `interleaved`, restarts of independent children may interleave: each path's own entries must
+ * be the model's, in the model's order, and nothing else may happen.
+ */
+async function settle(model: Model, real: Real, mark: number, delta: string[], interleaved = false): Promise<void> {
   const expectedRunning = runningWorkers(model)
     .map((w) => w.path)
     .sort();
@@ -161,7 +177,9 @@ async function settle(model: Model, real: Real, mark: number, delta: string[]): 
     );
   }
   await new Promise((resolve) => setImmediate(resolve));
-  expect(real.probe.since(mark).map((e) => `${e.type} ${e.path}`)).toEqual(delta);
+  const actual = real.probe.since(mark).map((e) => `${e.type} ${e.path}`);
+  if (interleaved) expect(byPath(actual)).toEqual(byPath(delta));
+  else expect(actual).toEqual(delta);
   // Invariants: exactly the model's workers run; no period holds more root restarts than intensity.
   expect(real.probe.running().sort()).toEqual(expectedRunning);
   for (const t of real.restartDecisions) {
@@ -193,6 +211,41 @@ class CrashCommand implements fc.AsyncCommand<Model, Real> {
   }
   toString(): string {
     return `crash(${this.pick}, ${this.how})`;
+  }
+}
+
+/**
+ * Several workers of a one_for_one root crash in the same tick. Their exits are judged in the
+ * order they crashed (intensity included), but their restarts run on their own and may overlap.
+ */
+class CrashTogetherCommand implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly picks: readonly number[]) {}
+  private targets(model: Readonly<Model>) {
+    if (model.root.strategy !== "one_for_one") return [];
+    const direct = runningWorkers(model as Model).filter((target) => target.chain.length === 1);
+    if (direct.length === 0) return [];
+    return [...new Set(this.picks.map((pick) => direct[pick % direct.length]!))];
+  }
+  check(model: Readonly<Model>): boolean {
+    return !model.escalated && this.targets(model).length >= 2;
+  }
+  async run(model: Model, real: Real): Promise<void> {
+    const targets = this.targets(model);
+    const mark = real.probe.log.length;
+    const delta: string[] = [];
+    for (const target of targets) {
+      delta.push(`stop ${target.path}`);
+      target.worker.running = false;
+    }
+    for (const target of targets) {
+      if (model.escalated) break;
+      if (!exitIn(model.root, "root", target.worker, "failure", real.clock.now, delta)) model.escalated = true;
+    }
+    for (const target of targets) real.probe.crash(target.path);
+    await settle(model, real, mark, delta, true);
+  }
+  toString(): string {
+    return `crashTogether(${this.picks.join(", ")})`;
   }
 }
 
@@ -307,6 +360,7 @@ const commands = fc.commands(
       .tuple(fc.nat(), fc.constantFrom<"ctx.fail" | "machine error">("ctx.fail", "machine error"))
       .map(([pick, how]) => new CrashCommand(pick, how)),
     fc.nat().map((pick) => new ExitNormallyCommand(pick)),
+    fc.array(fc.nat(), { minLength: 2, maxLength: 4 }).map((picks) => new CrashTogetherCommand(picks)),
     fc.constantFrom(10, 60, 120).map((ms) => new AdvanceClockCommand(ms)),
     fc.tuple(restartTypes, forms).map(([restart, form]) => new StartChildCommand(restart, form)),
     fc.nat().map((pick) => new StopChildCommand(pick)),

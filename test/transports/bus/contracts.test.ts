@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ResolvedBusConfig, ContractMode } from "../../../src/transports/bus/bus-config.js";
+import type { BusConfig, ContractMode } from "../../../src/transports/bus/bus-config.js";
 import { silentLogger } from "../../../src/common/logger.js";
 import { MessageBus } from "../../../src/transports/bus/message-bus.js";
 import { compileContracts, loadContracts } from "../../../src/transports/bus/contracts.js";
@@ -12,7 +12,7 @@ import type { Transport } from "../../../src/transports/transport.js";
 import { waitFor } from "../../helpers/wait.js";
 import { FakeNetworkTransport } from "../fake-transport.js";
 
-const defaults: ResolvedBusConfig = {
+const defaults: BusConfig = {
   mailbox: { capacity: 100, overflow: "drop-oldest" },
   outbox: { capacity: 100, overflow: "drop-oldest" },
   maxPayloadBytes: 100_000,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { ResolvedBusConfig } from "../../../src/transports/bus/bus-config.js";
+import type { BusConfig } from "../../../src/transports/bus/bus-config.js";
 import { silentLogger } from "../../../src/common/logger.js";
 import type { OverflowPolicy } from "../../../src/transports/bus/bus.js";
 import { MessageBus } from "../../../src/transports/bus/message-bus.js";
@@ -7,7 +7,7 @@ import type { Envelope } from "../../../src/transports/envelope.js";
 import { MemoryTransport } from "../../../src/transports/memory/transport.js";
 import { waitFor } from "../../helpers/wait.js";
 
-const defaults: ResolvedBusConfig = {
+const defaults: BusConfig = {
   mailbox: { capacity: 100, overflow: "drop-oldest" },
   outbox: { capacity: 100, overflow: "drop-oldest" },
   maxPayloadBytes: 1_000_000,

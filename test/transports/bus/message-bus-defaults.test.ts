@@ -19,7 +19,7 @@ describe("resolveBusConfig", () => {
   it("is every schema default when given nothing", () => {
     expect(resolveBusConfig()).toEqual({
       mailbox: { capacity: 10_000, overflow: "drop-oldest", crashRetries: 2 },
-      outbox: { capacity: 100_000, overflow: "drop-oldest" },
+      outbox: { capacity: 100_000, overflow: "drop-oldest", flushTimeoutMs: 5_000 },
       maxPayloadBytes: 4_194_304,
       maxDepth: 64,
     });

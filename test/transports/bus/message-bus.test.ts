@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { ResolvedBusConfig } from "../../../src/transports/bus/bus-config.js";
+import type { BusConfig } from "../../../src/transports/bus/bus-config.js";
 import { silentLogger } from "../../../src/common/logger.js";
 import { Metrics } from "../../../src/common/metrics.js";
 import { MessageBus } from "../../../src/transports/bus/message-bus.js";
@@ -10,7 +10,7 @@ import { FakeNetworkTransport } from "../fake-transport.js";
 import { RecordingLogger } from "../../runtime/recording-logger.js";
 import { PlexusError } from "../../../src/common/errors.js";
 
-const defaults: ResolvedBusConfig = {
+const defaults: BusConfig = {
   mailbox: { capacity: 1000, overflow: "drop-oldest" },
   outbox: { capacity: 1000, overflow: "drop-oldest" },
   maxPayloadBytes: 1_000,
@@ -20,7 +20,7 @@ const buses: MessageBus[] = [];
 
 async function newBus(
   transport: Transport = new MemoryTransport(),
-  overrides: Partial<ResolvedBusConfig> = {},
+  overrides: Partial<BusConfig> = {},
   metrics?: Metrics,
 ): Promise<MessageBus> {
   const bus = new MessageBus({

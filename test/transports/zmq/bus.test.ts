@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Publisher } from "zeromq";
-import type { ResolvedBusConfig } from "../../../src/transports/bus/bus-config.js";
+import type { BusConfig } from "../../../src/transports/bus/bus-config.js";
 import { silentLogger } from "../../../src/common/logger.js";
 import { MessageBus } from "../../../src/transports/bus/message-bus.js";
 import type { Envelope } from "../../../src/transports/envelope.js";
@@ -8,7 +8,7 @@ import { ZmqTransport } from "../../../src/transports/zmq/transport.js";
 import { waitFor } from "../../helpers/wait.js";
 import { startProxy, zmqConfig } from "./kit.js";
 
-const defaults: ResolvedBusConfig = {
+const defaults: BusConfig = {
   mailbox: { capacity: 1_000, overflow: "block" },
   outbox: { capacity: 1_000, overflow: "drop-oldest" },
   maxPayloadBytes: 2_000_000,
