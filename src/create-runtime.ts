@@ -1,5 +1,6 @@
 import { builtinKinds } from "./actors/builtin-kinds.js";
-import { PlexusRuntime, type Runtime, type RuntimeOptions } from "./runtime/runtime.js";
+import { PlexusRuntime } from "./runtime/plexus-runtime.js";
+import type { Runtime, RuntimeOptions } from "./runtime/runtime.js";
 
 /**
  * Creates a runtime that knows the built-in kinds (`heartbeat`, `proxy`) and `options.kinds`;

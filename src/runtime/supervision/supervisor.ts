@@ -1,10 +1,9 @@
+import type { SupervisionEnvironment } from "./supervision-environment.js";
+import { escalationError } from "./escalation-error.js";
 import { createActor, type Actor } from "xstate";
-import type { ActorContext } from "../actor-context.js";
-import type { AnyActorDefinition } from "../define-actor.js";
-import { isSupervisorSpec, type ChildSpec, type SupervisorChildSpec, type WorkerChildSpec } from "./child-spec.js";
+import { isSupervisorSpec, type ChildSpec, type SupervisorChildSpec } from "./child-spec.js";
 import { PlexusError, toError } from "../../common/errors.js";
 import type { ActorTreeNode, LifecycleEvent, LifecycleState } from "../lifecycle-types.js";
-import type { Logger } from "../../common/logger.js";
 import { RestartBackoff } from "./restart-backoff.js";
 import { HostedActor } from "../hosting/hosted-actor.js";
 import { RestartIntensity } from "./restart-intensity.js";
@@ -22,24 +21,6 @@ import { withinShutdown, type ChildHooks, type ChildInstance, type InstanceExit 
 interface RestartPlan {
   decision: Extract<RestartDecision, { action: "restart" }>;
   delayMs: number;
-}
-
-/** What every supervisor of one tree shares. */
-export interface SupervisionEnvironment {
-  kinds: ReadonlyMap<string, AnyActorDefinition>;
-  makeContext(input: { spec: WorkerChildSpec; path: string; signal: AbortSignal; fail: (error: unknown) => void }): ActorContext;
-  onLifecycle(event: LifecycleEvent): void;
-  /**
-   * A worker at `path` left its supervisor for good — removed (stopChild, a temporary or transient
-   * exit not restarted) or stopped with its supervisor (a stop or an escalation) — so what
-   * outlives its incarnations (its bus slot) can go. Restarts do not call it.
-   */
-  onChildRemoved?(path: string): void;
-  log: Logger;
-  /** Monotonic milliseconds (restart windows, backoff reset). */
-  now(): number;
-  /** Uniform in [0, 1) (backoff jitter). */
-  random(): number;
 }
 
 /**
@@ -468,12 +449,4 @@ export class Supervisor implements ChildInstance, SupervisorWork {
       this.env.log.error({ supervisor: this.path, err: error }, "a lifecycle listener threw; supervision continues");
     }
   }
-}
-
-function escalationError(path: string, decision: Extract<RestartDecision, { action: "escalate" }>): PlexusError {
-  const why = decision.cause === "non-retryable" ? "a child failed with a non-retryable error" : "restart intensity exceeded";
-  return new PlexusError("SUPERVISOR_ESCALATED", `supervisor ${path} gave up (${why}): ${decision.error.message}`, {
-    cause: decision.error,
-    retryable: decision.cause !== "non-retryable",
-  });
 }
