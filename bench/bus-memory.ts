@@ -13,6 +13,7 @@ import type { BusConfig } from "../src/transports/bus/bus-config.js";
 import { silentLogger } from "../src/common/logger.js";
 import { MessageBus } from "../src/transports/bus/message-bus.js";
 import { MemoryTransport } from "../src/transports/memory/transport.js";
+import { recordHeadlines } from "./lib/headline.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const MESSAGES = Number(process.env.MESSAGES ?? 1_000_000);
@@ -132,3 +133,22 @@ console.log(
 console.log(
   `| p99 latency @ ${RATE.toLocaleString("en-US")} msg/s | ${fmtUs(median(busP99))} | ${fmtUs(median(emitterP99))} | ${(median(busP99) / median(emitterP99)).toFixed(1)} | ≤ 50 µs |`,
 );
+recordHeadlines("bus-memory", [
+  {
+    measure: "memory bus throughput, msg/s",
+    plexus: median(busRates),
+    baselineName: "EventEmitter",
+    baseline: median(emitterRates),
+    target: "≥ 1,000,000 msg/s",
+    met: median(busRates) >= 1_000_000,
+    digits: 0,
+  },
+  {
+    measure: `memory bus p99 @ ${RATE.toLocaleString("en-US")} msg/s, µs`,
+    plexus: median(busP99),
+    baselineName: "EventEmitter",
+    baseline: median(emitterP99),
+    target: "≤ 50 µs",
+    met: median(busP99) <= 50,
+  },
+]);

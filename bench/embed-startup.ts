@@ -17,6 +17,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { recordHeadlines } from "./lib/headline.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SAMPLES = Math.max(15, Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 21));
@@ -138,6 +139,25 @@ function main(): void {
   const plexus = { ms: figure("plexus", "sinceProcessMs", 0.5), rss: figure("plexus", "rssMb", 0.5) };
   const moleculer = { ms: figure("moleculer", "sinceProcessMs", 0.5), rss: figure("moleculer", "rssMb", 0.5) };
   console.log(`\nTarget plexus ≤ Moleculer: time ${plexus.ms <= moleculer.ms ? "✓" : "✗"}, RSS ${plexus.rss <= moleculer.rss ? "✓" : "✗"}`);
+  recordHeadlines("embed-startup", [
+    {
+      measure: "embedded start-up, process start → started, ms",
+      plexus: plexus.ms,
+      baselineName: "Moleculer",
+      baseline: moleculer.ms,
+      target: "≤ Moleculer",
+      met: plexus.ms <= moleculer.ms,
+      digits: 0,
+    },
+    {
+      measure: "embedded start-up, RSS MB",
+      plexus: plexus.rss,
+      baselineName: "Moleculer",
+      baseline: moleculer.rss,
+      target: "≤ Moleculer",
+      met: plexus.rss <= moleculer.rss,
+    },
+  ]);
 }
 
 main();

@@ -11,6 +11,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { createServer, request as httpRequest, type ClientRequest, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { recordHeadlines } from "./lib/headline.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const CLIENTS = Number(process.env.CLIENTS ?? 300);
@@ -186,6 +187,16 @@ async function main(): Promise<void> {
   }
   const [bare, plexus] = rows.map(([, figures]) => figures.rounds[figures.rounds.length - 1]! - figures.baseline);
   console.log(`\nretained after the last round: plexus ${plexus!.toFixed(1)} MB, bare node:http ${bare!.toFixed(1)} MB`);
+  recordHeadlines("ops-connections", [
+    {
+      measure: `ops heap retained after ${ROUNDS}×${CLIENTS} dropped SSE clients + aborted POSTs, MB`,
+      plexus: plexus!,
+      baselineName: "bare node:http",
+      baseline: bare!,
+      target: "back to baseline (≤ 2 MB)",
+      met: plexus! <= 2,
+    },
+  ]);
 }
 
 await main();

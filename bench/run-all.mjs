@@ -2,8 +2,10 @@
 /**
  * Runs every bench (each `bench/<name>.ts`, not `bench/lib/`) one after the other, each in its own
  * `node --import tsx` process so that one bench's heap, sockets and timers never skew the next.
- * Each bench prints its own table; this script adds a one-line summary per bench at the end and
- * exits 1 when any of them failed. Benches run in sequence, never in parallel: they measure time.
+ * Each bench prints its own table; at the end this script prints one table of every bench's
+ * headline figures beside their baselines (what each bench passes to `recordHeadlines`, from
+ * bench/lib/headline.ts) and the outcome of each bench, and exits 1 when any of them failed.
+ * Benches run in sequence, never in parallel: they measure time.
  *
  *   npm run bench                          every bench
  *   npm run bench -- --only bus-memory     one bench (repeat --only, or give a comma list, for more)
@@ -13,7 +15,8 @@
  * environment variables (see the comment at the top of each file); they pass through unchanged.
  */
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -51,14 +54,56 @@ function selectBenches(available, only) {
 }
 
 /** Runs one bench with inherited stdio; resolves with its exit code (or signal) and duration. */
-function runBench(name) {
+function runBench(name, headlinesFile) {
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", tsxLoader, join(benchDir, `${name}.ts`)], { stdio: "inherit" });
+    const child = spawn(process.execPath, ["--import", tsxLoader, join(benchDir, `${name}.ts`)], {
+      stdio: "inherit",
+      env: { ...process.env, PLEXUS_BENCH_HEADLINES: headlinesFile },
+    });
     const finish = (outcome) => resolve({ name, outcome, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
     child.once("error", (error) => finish(`could not start: ${error.message}`));
     child.once("close", (code, signal) => finish(signal ?? code));
   });
+}
+
+/** The headline lines the benches wrote (none when no bench wrote any). */
+function readHeadlines(file) {
+  let text;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line));
+}
+
+/** Formats a figure with thousands separators. */
+function figure(value, digits) {
+  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** One Markdown table: every bench's headlines, then a line per bench that wrote none or failed. */
+function printSummary(results, headlines) {
+  console.log("\n=== bench summary (medians; each baseline measured in the same run) ===\n");
+  console.log("| bench | measure | plexus | baseline | ratio | target |");
+  console.log("|---|---|---:|---:|---:|---|");
+  for (const { name, outcome, seconds } of results) {
+    const rows = headlines.filter((headline) => headline.bench === name);
+    for (const row of rows) {
+      const digits = row.digits ?? 1;
+      const ratio = row.baseline === 0 ? "–" : `${(row.plexus / row.baseline).toFixed(2)}×`;
+      const verdict = row.met === undefined ? "" : row.met ? " ✓" : " ✗";
+      console.log(
+        `| ${name} | ${row.measure} | ${figure(row.plexus, digits)} | ${figure(row.baseline, digits)} (${row.baselineName}) | ${ratio} | ${row.target ?? ""}${verdict} |`,
+      );
+    }
+    if (outcome !== 0) console.log(`| ${name} | FAILED (exit ${outcome}) after ${seconds.toFixed(1)} s | | | | |`);
+    else if (rows.length === 0) console.log(`| ${name} | ran in ${seconds.toFixed(1)} s; see its own table above | | | | |`);
+  }
 }
 
 async function main() {
@@ -82,19 +127,19 @@ async function main() {
     return 64;
   }
 
-  const results = [];
-  for (const name of selected) {
-    console.log(`\n=== bench ${name} (node --import tsx bench/${name}.ts) ===\n`);
-    results.push(await runBench(name));
+  const scratch = mkdtempSync(join(tmpdir(), "plexus-bench-"));
+  const headlinesFile = join(scratch, "headlines.jsonl");
+  try {
+    const results = [];
+    for (const name of selected) {
+      console.log(`\n=== bench ${name} (node --import tsx bench/${name}.ts) ===\n`);
+      results.push(await runBench(name, headlinesFile));
+    }
+    printSummary(results, readHeadlines(headlinesFile));
+    return results.every((result) => result.outcome === 0) ? 0 : 1;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-
-  console.log("\n=== bench summary ===");
-  for (const { name, outcome, seconds } of results) {
-    console.log(
-      `${outcome === 0 ? "ok  " : "FAIL"}  ${name.padEnd(20)} ${seconds.toFixed(1).padStart(7)} s${outcome === 0 ? "" : `  (exit ${outcome})`}`,
-    );
-  }
-  return results.every((result) => result.outcome === 0) ? 0 : 1;
 }
 
 process.exitCode = await main();

@@ -14,6 +14,7 @@ import type { SupervisorChildSpec, WorkerChildSpec } from "../src/runtime/superv
 import { silentLogger } from "../src/common/logger.js";
 import { createSupervisionTree } from "../src/runtime/supervision/tree.js";
 import { createTestContext } from "../src/testing/test-context.js";
+import { recordHeadlines } from "./lib/headline.js";
 
 const ACTORS: number = 10_000;
 const CRASHES = 2_000;
@@ -271,6 +272,35 @@ async function main(): Promise<void> {
   console.log(
     `\nTargets: start+stop ≤ 2000 ms and ≤ 300 MB; crash → running median ≤ 1 ms; ${MASS} crashed at once ≤ 2× one backoff by hand.`,
   );
+  recordHeadlines("supervisor", [
+    {
+      measure: `start+stop ${ACTORS} actors, ms`,
+      plexus: startStop.sup,
+      baselineName: "by hand",
+      baseline: startStop.man,
+      target: "≤ 2000 ms",
+      met: startStop.sup <= 2000,
+      digits: 0,
+    },
+    {
+      measure: "crash → running, median ms",
+      plexus: crash.sup50,
+      baselineName: "by hand",
+      baseline: crash.man50,
+      target: "≤ 1 ms",
+      met: crash.sup50 <= 1,
+      digits: 3,
+    },
+    {
+      measure: `${MASS} crashed at once → all running, ms`,
+      plexus: mass.sup,
+      baselineName: "by hand",
+      baseline: mass.man,
+      target: "≤ 2× by hand",
+      met: mass.sup <= 2 * mass.man,
+      digits: 0,
+    },
+  ]);
   console.log(
     `Peak RSS includes the tsx loader (~80 MB); the baseline column shows that floor. Load average: ${(await import("node:os")).loadavg()[0]?.toFixed(1)}.`,
   );
