@@ -1,8 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { createRuntime, defineActor, type Runtime } from "../../src/index.js";
+import { runtimeScope } from "../helpers/runtime-scope.js";
+import { describe, expect, it } from "vitest";
+import { createRuntime, defineActor } from "../../src/index.js";
 import { RecordingLogger } from "./recording-logger.js";
 
 /** What the slow actors did, in the order they did it. */
@@ -26,36 +24,24 @@ function slowStopper(record: StopRecord) {
   });
 }
 
-let runtime: Runtime | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  await runtime?.stop();
-  runtime = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
-});
-
-async function stateDir(): Promise<string> {
-  dir = await mkdtemp(join(tmpdir(), "plexus-runtime-stop-"));
-  return dir;
-}
+const scope = runtimeScope("plexus-runtime-stop-");
 
 describe("runtime.stop() lets the tree stop before anything under it closes", () => {
   it("runs every stop function to its end, child by child in reverse order, before stop() resolves", async () => {
     const record: StopRecord = { journal: [] };
-    runtime = createRuntime({
+    scope.runtime = createRuntime({
       logger: new RecordingLogger(),
       kinds: [slowStopper(record)],
       config: {
-        runtime: { name: "stop-order", ops: { enabled: false }, stateDir: await stateDir() },
+        runtime: { name: "stop-order", ops: { enabled: false }, stateDir: await scope.stateDir() },
         children: [
           { id: "first", kind: "slow-stopper" },
           { id: "second", kind: "slow-stopper" },
         ],
       },
     });
-    await runtime.start();
-    await runtime.stop();
+    await scope.runtime.start();
+    await scope.runtime.stop();
     record.journal.push("stop() resolved");
     expect(record.journal).toEqual(["second stop begins", "second stop ends", "first stop begins", "first stop ends", "stop() resolved"]);
   });
@@ -63,41 +49,41 @@ describe("runtime.stop() lets the tree stop before anything under it closes", ()
   it("a publish from a stop function reaches subscribers", async () => {
     const record: StopRecord = { journal: [] };
     const log = new RecordingLogger();
-    runtime = createRuntime({
+    scope.runtime = createRuntime({
       logger: log,
       kinds: [slowStopper(record)],
       config: {
-        runtime: { name: "stop-publish", ops: { enabled: false }, stateDir: await stateDir() },
+        runtime: { name: "stop-publish", ops: { enabled: false }, stateDir: await scope.stateDir() },
         children: [
           { id: "first", kind: "slow-stopper" },
           { id: "second", kind: "slow-stopper" },
         ],
       },
     });
-    await runtime.start();
+    await scope.runtime.start();
     const farewells: string[] = [];
-    await runtime.bus.subscribe<{ id: string }>("bye.*", (envelope) => void farewells.push(envelope.payload.id));
-    await runtime.stop();
+    await scope.runtime.bus.subscribe<{ id: string }>("bye.*", (envelope) => void farewells.push(envelope.payload.id));
+    await scope.runtime.stop();
     expect(farewells).toEqual(["second", "first"]);
-    expect(runtime.bus.stats().drops).toEqual({});
+    expect(scope.runtime.bus.stats().drops).toEqual({});
     expect(log.find("error", /./)).toEqual([]);
   });
 
   it("gives a child started at run time its whole shutdown budget, however long", async () => {
     const record: StopRecord = { journal: [] };
     const log = new RecordingLogger();
-    runtime = createRuntime({
+    scope.runtime = createRuntime({
       logger: log,
       kinds: [slowStopper(record)],
-      config: { runtime: { name: "stop-dynamic", ops: { enabled: false }, stateDir: await stateDir() }, children: [] },
+      config: { runtime: { name: "stop-dynamic", ops: { enabled: false }, stateDir: await scope.stateDir() }, children: [] },
     });
-    await runtime.start();
+    await scope.runtime.start();
     // Longer than any fixed budget the root could have been given when the config was loaded.
-    await runtime.startChild("root", { id: "late", kind: "slow-stopper", shutdown: "20s", options: { stopMs: 5_500 } });
-    await runtime.stop();
+    await scope.runtime.startChild("root", { id: "late", kind: "slow-stopper", shutdown: "20s", options: { stopMs: 5_500 } });
+    await scope.runtime.stop();
     record.journal.push("stop() resolved");
     expect(record.journal).toEqual(["late stop begins", "late stop ends", "stop() resolved"]);
     expect(log.find("error", /did not stop in time|abandoned/)).toEqual([]);
-    expect(runtime.state).toBe("stopped");
+    expect(scope.runtime.state).toBe("stopped");
   }, 20_000);
 });

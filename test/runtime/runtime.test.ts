@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { createRuntime, defineActor, type LifecycleEvent, type Runtime } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { createRuntime, defineActor, type LifecycleEvent } from "../../src/index.js";
 import { silentLogger } from "../../src/common/logger.js";
+import { runtimeScope } from "../helpers/runtime-scope.js";
 import { waitFor } from "../helpers/wait.js";
 
 const echo = defineActor({
@@ -24,27 +22,16 @@ const crashy = defineActor({
   },
 });
 
-let runtime: Runtime | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  await runtime?.stop();
-  runtime = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-async function stateDir(): Promise<string> {
-  dir = await mkdtemp(join(tmpdir(), "plexus-runtime-"));
-  return dir;
-}
+const scope = runtimeScope("plexus-runtime-");
 
 describe("createRuntime (embedding)", () => {
   it("runs a tree from an object config, moves messages on the bus and reports lifecycle events", async () => {
     const events: LifecycleEvent[] = [];
-    runtime = createRuntime({
+    scope.runtime = createRuntime({
       logger: silentLogger(),
       kinds: [echo],
       config: {
-        runtime: { name: "embedded", ops: { port: 0 }, stateDir: await stateDir() },
+        runtime: { name: "embedded", ops: { port: 0 }, stateDir: await scope.stateDir() },
         children: [
           { id: "echo-a", kind: "echo", options: { from: "in.a", to: "out.a" } },
           {
@@ -55,14 +42,14 @@ describe("createRuntime (embedding)", () => {
         ],
       },
     });
-    runtime.on("lifecycle", (event) => events.push(event));
-    await runtime.start();
-    expect(runtime.state).toBe("running");
+    scope.runtime.on("lifecycle", (event) => events.push(event));
+    await scope.runtime.start();
+    expect(scope.runtime.state).toBe("running");
 
     const seen: unknown[] = [];
-    await runtime.bus.subscribe("out.*", (envelope) => void seen.push(envelope.payload));
-    await runtime.bus.publish("in.a", { n: 1 });
-    await runtime.bus.publish("in.b", { n: 2 });
+    await scope.runtime.bus.subscribe("out.*", (envelope) => void seen.push(envelope.payload));
+    await scope.runtime.bus.publish("in.a", { n: 1 });
+    await scope.runtime.bus.publish("in.b", { n: 2 });
     await waitFor(() => seen.length === 2, "both echoes");
     expect(seen).toEqual(
       expect.arrayContaining([
@@ -71,41 +58,41 @@ describe("createRuntime (embedding)", () => {
       ]),
     );
 
-    const tree = runtime.tree();
+    const tree = scope.runtime.tree();
     expect(tree.children?.map((child) => [child.id, child.state])).toEqual([
       ["echo-a", "running"],
       ["group", "running"],
     ]);
     expect(events.some((event) => event.id === "echo-b" && event.state === "running")).toBe(true);
 
-    const health = await fetch(`${runtime.opsAddress!.url}/health`);
+    const health = await fetch(`${scope.runtime.opsAddress!.url}/health`);
     expect(health.status).toBe(200);
 
-    await runtime.stop();
-    expect(runtime.state).toBe("stopped");
+    await scope.runtime.stop();
+    expect(scope.runtime.state).toBe("stopped");
     const stops = events.filter((event) => event.state === "stopped").map((event) => event.id);
     // Reverse start order: the group (and its child) stop before echo-a.
     expect(stops.indexOf("echo-b")).toBeLessThan(stops.indexOf("echo-a"));
   });
 
   it("stops with the reason when the root supervisor gives up", async () => {
-    runtime = createRuntime({
+    scope.runtime = createRuntime({
       logger: silentLogger(),
       kinds: [crashy],
       config: {
-        runtime: { name: "doomed", ops: { enabled: false }, stateDir: await stateDir() },
+        runtime: { name: "doomed", ops: { enabled: false }, stateDir: await scope.stateDir() },
         supervisor: { strategy: "one_for_one", intensity: 2, period: "10s", backoff: { min: 0, max: 0, jitter: 0 } },
         children: [{ id: "crashy", kind: "crashy" }],
       },
     });
-    await runtime.start();
-    const { reason } = await runtime.done;
+    await scope.runtime.start();
+    const { reason } = await scope.runtime.done;
     expect(reason).toBeInstanceOf(Error);
-    expect(runtime.state).toBe("failed");
+    expect(scope.runtime.state).toBe("failed");
   });
 
   it("rejects start with every config problem listed", async () => {
-    runtime = createRuntime({
+    scope.runtime = createRuntime({
       logger: silentLogger(),
       config: {
         runtime: { ops: { enabled: false } },
@@ -115,35 +102,35 @@ describe("createRuntime (embedding)", () => {
         ],
       },
     });
-    await expect(runtime.start()).rejects.toThrow(
+    await expect(scope.runtime.start()).rejects.toThrow(
       /2 problems[\s\S]*unknown kind .nope.; known kinds: heartbeat[\s\S]*children\[1\]\.options\.everyMs/,
     );
   });
 
   it("starts and stops dynamic children, checking their options like configured ones", async () => {
-    runtime = createRuntime({
+    scope.runtime = createRuntime({
       logger: silentLogger(),
       kinds: [echo],
-      config: { runtime: { name: "dynamic", ops: { enabled: false }, stateDir: await stateDir() }, children: [] },
+      config: { runtime: { name: "dynamic", ops: { enabled: false }, stateDir: await scope.stateDir() }, children: [] },
     });
-    await runtime.start();
+    await scope.runtime.start();
     await expect(
-      runtime.startChild("root", { id: "bad", kind: "echo", restart: "permanent", shutdown: "1s", options: { from: "x" } }),
+      scope.runtime.startChild("root", { id: "bad", kind: "echo", restart: "permanent", shutdown: "1s", options: { from: "x" } }),
     ).rejects.toThrow(/^startChild\("root"\): options\.to: required key 'to' is missing$/);
-    await runtime.startChild("root", {
+    await scope.runtime.startChild("root", {
       id: "late",
       kind: "echo",
       restart: "permanent",
       shutdown: 1000,
       options: { from: "late.in", to: "late.out" },
     });
-    expect(runtime.tree().children?.map((child) => [child.id, child.state])).toEqual([["late", "running"]]);
+    expect(scope.runtime.tree().children?.map((child) => [child.id, child.state])).toEqual([["late", "running"]]);
     const seen: unknown[] = [];
-    await runtime.bus.subscribe("late.out", (envelope) => void seen.push(envelope.payload));
-    await runtime.bus.publish("late.in", { n: 7 });
+    await scope.runtime.bus.subscribe("late.out", (envelope) => void seen.push(envelope.payload));
+    await scope.runtime.bus.publish("late.in", { n: 7 });
     await waitFor(() => seen.length === 1, "the dynamic child to answer");
-    await runtime.stopChild("root", "late");
-    expect(runtime.tree().children ?? []).toEqual([]);
+    await scope.runtime.stopChild("root", "late");
+    expect(scope.runtime.tree().children ?? []).toEqual([]);
   });
 
   it("starts a dynamic child written as a config file's children[] entry, with defaults and checks", async () => {
@@ -155,13 +142,13 @@ describe("createRuntime (embedding)", () => {
         seenOptions.push(ctx.options);
       },
     });
-    runtime = createRuntime({ logger: silentLogger(), kinds: [recorder], config: { runtime: { stateDir: await stateDir() } } });
-    await runtime.start();
-    await runtime.startChild("root", { id: "r", kind: "recorder", shutdown: "2s", options: { every: 3 } });
+    scope.runtime = createRuntime({ logger: silentLogger(), kinds: [recorder], config: { runtime: { stateDir: await scope.stateDir() } } });
+    await scope.runtime.start();
+    await scope.runtime.startChild("root", { id: "r", kind: "recorder", shutdown: "2s", options: { every: 3 } });
     expect(seenOptions).toEqual([{ every: 3, label: "rec" }]);
-    expect(runtime.tree().children?.map((child) => [child.id, child.state])).toEqual([["r", "running"]]);
+    expect(scope.runtime.tree().children?.map((child) => [child.id, child.state])).toEqual([["r", "running"]]);
     await expect(
-      runtime.startChild("root", { id: "s", kind: "recorder", shutdown: "2 parsecs", restart: "always" } as never),
+      scope.runtime.startChild("root", { id: "s", kind: "recorder", shutdown: "2 parsecs", restart: "always" } as never),
     ).rejects.toThrow(
       /^startChild\("root"\): 2 problems\n {2}restart: expected one of permanent, transient, temporary, got "always"\n {2}shutdown: expected a duration/,
     );
@@ -178,20 +165,20 @@ describe("createRuntime (embedding)", () => {
         if (incarnation === 1) setImmediate(() => ctx.fail(new Error("first incarnation crashes")));
       },
     });
-    runtime = createRuntime({
+    scope.runtime = createRuntime({
       logger: silentLogger(),
       kinds: [flaky],
       config: {
-        runtime: { name: "flaky", ops: { enabled: false }, stateDir: await stateDir() },
+        runtime: { name: "flaky", ops: { enabled: false }, stateDir: await scope.stateDir() },
         supervisor: { backoff: { min: 0, max: 0, jitter: 0 } },
         children: [{ id: "flaky", kind: "flaky" }],
       },
     });
-    await runtime.start();
-    await waitFor(() => incarnations === 2 && runtime!.tree().children?.[0]?.state === "running", "the restart");
-    await runtime.bus.publish("work.item", {});
+    await scope.runtime.start();
+    await waitFor(() => incarnations === 2 && scope.runtime!.tree().children?.[0]?.state === "running", "the restart");
+    await scope.runtime.bus.publish("work.item", {});
     await waitFor(() => handled.length >= 1, "a delivery");
-    await runtime.bus.publish("work.item", {});
+    await scope.runtime.bus.publish("work.item", {});
     await waitFor(() => handled.length >= 2, "a second delivery");
     expect(handled).toEqual(["incarnation-2", "incarnation-2"]);
   });

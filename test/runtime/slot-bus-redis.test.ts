@@ -1,7 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { runtimeScope } from "../helpers/runtime-scope.js";
+import { afterAll, describe, expect, it } from "vitest";
 import { createRuntime, defineActor, type Runtime } from "../../src/index.js";
 import { adminClient, deleteKeys } from "../transports/redis/kit.js";
 import { REDIS_URL, redisHostPort, serviceAvailable } from "../helpers/services.js";
@@ -29,15 +27,7 @@ async function consumersOf(stream: string, group: string): Promise<Array<{ name:
 
 describe.skipIf(!hasRedis)("restarts lose nothing on redis: one consumer per child, pending entries read first", () => {
   const prefixes: string[] = [];
-  let runtime: Runtime | undefined;
-  let dir: string | undefined;
-
-  afterEach(async () => {
-    await runtime?.stop();
-    runtime = undefined;
-    if (dir) await rm(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
+  const scope = runtimeScope("plexus-slot-redis-");
 
   afterAll(async () => {
     const admin = adminClient();
@@ -71,19 +61,18 @@ describe.skipIf(!hasRedis)("restarts lose nothing on redis: one consumer per chi
         await ctx.bus.subscribe("watcher.crash", () => void setImmediate(() => ctx.fail(new Error("asked to crash"))));
       },
     });
-    dir = await mkdtemp(join(tmpdir(), "plexus-slot-redis-"));
-    runtime = createRuntime({
+    scope.runtime = createRuntime({
       logger: log,
       kinds: [watcher],
       config: {
-        runtime: { name: "watchers", ops: { enabled: false }, stateDir: dir },
+        runtime: { name: "watchers", ops: { enabled: false }, stateDir: await scope.stateDir() },
         transport: { kind: "redis", url: REDIS_URL, prefix, blockMs: "100ms" },
         supervisor: { intensity: 100, backoff: { min: "10ms", max: "10ms", jitter: 0 } },
         children: [{ id: "watcher", kind: "watcher" }],
       },
     });
-    await runtime.start();
-    return { rt: runtime, seen, log };
+    await scope.runtime.start();
+    return { rt: scope.runtime, seen, log };
   }
 
   it("a child's restarts leave one consumer in its group", async () => {

@@ -1,39 +1,29 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setup } from "xstate";
 import { createRuntime, defineActor, type AnyActorDefinition, type Runtime } from "../../src/index.js";
 import type { PlexusConfig } from "../../src/runtime/config/plexus-config.js";
 import type { Envelope } from "../../src/transports/envelope.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { ordersDuringRestart } from "./orders-during-restart.js";
+import { runtimeScope } from "../helpers/runtime-scope.js";
 import { waitFor } from "../helpers/wait.js";
 
-let runtime: Runtime | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  await runtime?.stop();
-  runtime = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+const scope = runtimeScope("plexus-slot-");
 
 /** Starts a memory runtime with `kinds` and `children`, restarts after a fixed 20 ms backoff. */
 async function start(kinds: AnyActorDefinition[], children: NonNullable<PlexusConfig["children"]>, bus?: PlexusConfig["bus"]) {
-  dir = await mkdtemp(join(tmpdir(), "plexus-slot-"));
-  runtime = createRuntime({
+  scope.runtime = createRuntime({
     logger: silentLogger(),
     kinds,
     config: {
-      runtime: { name: "slots", ops: { enabled: false }, stateDir: dir },
+      runtime: { name: "slots", ops: { enabled: false }, stateDir: await scope.stateDir() },
       supervisor: { intensity: 20, backoff: { min: "20ms", max: "20ms", jitter: 0 } },
       children,
       ...(bus ? { bus } : {}),
     },
   });
-  await runtime.start();
-  return runtime;
+  await scope.runtime.start();
+  return scope.runtime;
 }
 
 function childState(rt: Runtime, id: string): string | undefined {
