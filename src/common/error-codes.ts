@@ -62,6 +62,12 @@ export const PLEXUS_ERROR_CODES = {
   REDIS_PUBLISH_FAILED: "Writing a batch to Redis failed; the Bus keeps it in the outbox and retries.",
   REDIS_SUBSCRIBE_FAILED: "A redis subscription (consumer group) could not start.",
   REDIS_GROUP_CONFLICT: "A redis queue group is already used with another pattern in this process.",
+  // Monitors
+  ANALYSIS_TIMEOUT: "A monitor's per-file analysis ran past its task timeout; its worker thread was replaced and the file is retried.",
+  ANALYSIS_CRASHED: "A monitor's analysis worker died under a file (process.exit, a native parser crash); a new worker took its place.",
+  ANALYSIS_FAILED: "A monitor's per-file analysis threw (the message says why); the file is retried, then reported.",
+  ANALYSIS_QUEUE_FULL: "The analysis pool has as many tasks waiting as its maxQueue allows; the file stays in its monitor's own queue.",
+  ANALYSIS_POOL_CLOSED: "A task reached the analysis pool after its last holder released it, or its caller cancelled it.",
   // Ops server
   OPS_PORT_IN_USE: "runtime.ops.port is taken by another process.",
   OPS_PORT_FORBIDDEN: "runtime.ops.port needs privileges (below 1024).",
