@@ -13,6 +13,14 @@ export interface CoalescingQueueStats {
   overflowed: number;
 }
 
+/** A path handed out by {@link CoalescingQueue.takeReady}. */
+export interface ReadyPath {
+  path: string;
+  change: PathChange;
+  /** When its last event arrived (the queue's clock): the start of its event-to-result latency. */
+  lastEventAt: number;
+}
+
 interface Waiting {
   change: PathChange;
   /** When the last event for the path arrived (the queue's clock, ms). */
@@ -71,13 +79,13 @@ export class CoalescingQueue {
   }
 
   /** Up to `max` paths quiet for `debounceMs` at `now`, removed from the queue, oldest first. */
-  takeReady(now: number, max = Number.POSITIVE_INFINITY): Array<{ path: string; change: PathChange }> {
-    const ready: Array<{ path: string; change: PathChange }> = [];
+  takeReady(now: number, max = Number.POSITIVE_INFINITY): ReadyPath[] {
+    const ready: ReadyPath[] = [];
     for (const [path, entry] of this.waiting) {
       if (ready.length >= max) break;
       if (now - entry.lastAt < this.debounceMs) continue;
       this.waiting.delete(path);
-      ready.push({ path, change: entry.change });
+      ready.push({ path, change: entry.change, lastEventAt: entry.lastAt });
     }
     return ready;
   }

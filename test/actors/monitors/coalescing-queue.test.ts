@@ -9,8 +9,8 @@ describe("CoalescingQueue", () => {
     queue.push("a.py", "upsert", 1);
     queue.push("a.py", "remove", 2);
     expect(queue.takeReady(5)).toEqual([
-      { path: "a.py", change: "remove" },
-      { path: "b.py", change: "upsert" },
+      { path: "a.py", change: "remove", lastEventAt: 2 },
+      { path: "b.py", change: "upsert", lastEventAt: 0 },
     ]);
     expect(queue.stats()).toEqual({ depth: 0, pushed: 4, coalesced: 2, overflowed: 0 });
   });
@@ -21,7 +21,7 @@ describe("CoalescingQueue", () => {
     queue.push("a.py", "upsert", 80);
     expect(queue.takeReady(150)).toEqual([]);
     expect(queue.nextReadyIn(150)).toBe(30);
-    expect(queue.takeReady(180)).toEqual([{ path: "a.py", change: "upsert" }]);
+    expect(queue.takeReady(180)).toEqual([{ path: "a.py", change: "upsert", lastEventAt: 80 }]);
     expect(queue.nextReadyIn(180)).toBeUndefined();
   });
 
