@@ -34,7 +34,16 @@ export interface OpsRoutes {
     path: string,
     handler: (request: OpsRequest) => OpsResponse | Promise<OpsResponse>,
   ): () => void;
+  /**
+   * Reports this actor's own status (counters, queue depths, what it is working on) as its
+   * `status` in `GET /health`; `provider` is called on each request and must be cheap. Returns a
+   * function that removes it; the runtime removes it when the incarnation stops.
+   */
+  status(provider: () => ActorStatus): () => void;
 }
+
+/** What an actor reports about itself in `/health`: any JSON object of its choosing. */
+export type ActorStatus = Record<string, unknown>;
 
 /**
  * What an actor receives when it starts. `O` is the type of its options: inferred from the

@@ -3,7 +3,7 @@ import type { Bus } from "../transports/bus/bus.js";
 import type { MessageBus } from "../transports/bus/message-bus.js";
 import type { Transport } from "../transports/transport.js";
 import { openResolvedBus } from "../transports/open-bus.js";
-import type { ActorContext, OpsRoutes } from "./actor-context.js";
+import type { ActorContext, ActorStatus, OpsRoutes } from "./actor-context.js";
 import type { AnyActorDefinition } from "./define-actor.js";
 import { loadConfig } from "./config/load-config.js";
 import { KindOptionsValidator } from "./config/kind-options.js";
@@ -44,6 +44,8 @@ export class PlexusRuntime implements Runtime {
   private loaded: ResolvedConfig | undefined;
   private messageBus: MessageBus | undefined;
   private ops: OpsServer | undefined;
+  /** What each running actor reports about itself in /health, by path (`ctx.ops.status`). */
+  private readonly statuses = new Map<string, () => ActorStatus>();
   private supervision: SupervisionTree | undefined;
   private stopping: Promise<void> | undefined;
   private finish!: (result: { reason?: Error }) => void;
@@ -201,6 +203,7 @@ export class PlexusRuntime implements Runtime {
             log: this.log.child({ component: "ops" }),
             tree: () => this.tree(),
             health: () => this.health(),
+            actorStatus: (path) => this.statuses.get(path)?.(),
           },
           { ...config.runtime.ops, maxDepth: config.bus.maxDepth },
         ),
@@ -288,6 +291,14 @@ export class PlexusRuntime implements Runtime {
           return () => {};
         }
         const remove = this.ops.route(method, routePath, handler);
+        signal.addEventListener("abort", remove, { once: true });
+        return remove;
+      },
+      status: (provider) => {
+        this.statuses.set(path, provider);
+        const remove = (): void => {
+          if (this.statuses.get(path) === provider) this.statuses.delete(path);
+        };
         signal.addEventListener("abort", remove, { once: true });
         return remove;
       },

@@ -47,6 +47,7 @@ function opsRecorder(): OpsRoutes & { call(path: string): Promise<OpsResponse> }
       handlers.set(path, handler);
       return () => handlers.delete(path);
     },
+    status: () => () => undefined,
     async call(path) {
       const handler = handlers.get(path);
       if (handler === undefined) throw new Error(`nothing mounted at ${path}`);

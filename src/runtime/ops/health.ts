@@ -1,5 +1,6 @@
 import type { BusStats } from "../../transports/bus/bus.js";
 import type { TransportStats } from "../../transports/transport-stats.js";
+import type { ActorStatus } from "../actor-context.js";
 import type { ActorTreeNode, LifecycleState } from "../lifecycle-types.js";
 import { flatten } from "../runtime-metrics.js";
 
@@ -21,6 +22,8 @@ export interface ActorHealth {
   state: LifecycleState;
   restarts: number;
   lastError?: string;
+  /** What the actor reports about itself, when it does (`ctx.ops.status`). */
+  status?: ActorStatus;
 }
 
 /** Body of `GET /health`. */
@@ -34,15 +37,34 @@ export interface HealthBody extends RuntimeHealth {
 }
 
 /** The `/health` body: runtime state plus every actor of the tree, flattened depth first. */
-export function healthBody(name: string, health: RuntimeHealth, tree: ActorTreeNode, stats?: BusStats): HealthBody {
-  const actors = flatten(tree).map((node) => ({
-    path: node.path,
-    kind: node.kind,
-    state: node.state,
-    restarts: node.restarts,
-    ...(node.lastError === undefined ? {} : { lastError: node.lastError }),
-  }));
+export function healthBody(
+  name: string,
+  health: RuntimeHealth,
+  tree: ActorTreeNode,
+  stats?: BusStats,
+  statusOf: (path: string) => ActorStatus | undefined = () => undefined,
+): HealthBody {
+  const actors = flatten(tree).map((node) => {
+    const status = reportedStatus(statusOf, node.path);
+    return {
+      path: node.path,
+      kind: node.kind,
+      state: node.state,
+      restarts: node.restarts,
+      ...(node.lastError === undefined ? {} : { lastError: node.lastError }),
+      ...(status === undefined ? {} : { status }),
+    };
+  });
   if (stats === undefined) return { name, ...health, actors };
   const { transport, mailboxDepths: _depths, ...bus } = stats;
   return { name, ...health, actors, bus, transport };
+}
+
+/** An actor's status; a provider that throws reports the error instead of failing `/health`. */
+function reportedStatus(statusOf: (path: string) => ActorStatus | undefined, path: string): ActorStatus | undefined {
+  try {
+    return statusOf(path);
+  } catch (error) {
+    return { error: `status unavailable: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }

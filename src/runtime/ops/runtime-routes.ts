@@ -6,7 +6,9 @@ import { healthBody } from "./health.js";
 export function registerRuntimeRoutes(app: FastifyInstance, target: OpsTarget): void {
   app.get("/health", async (_request, reply) => {
     const health = target.health();
-    return reply.code(health.ok ? 200 : 503).send(healthBody(target.name, health, target.tree(), target.bus.stats()));
+    return reply
+      .code(health.ok ? 200 : 503)
+      .send(healthBody(target.name, health, target.tree(), target.bus.stats(), (path) => target.actorStatus?.(path)));
   });
 
   app.get("/ready", async (_request, reply) => {

@@ -4,6 +4,7 @@ import { collectDefaultMetrics, type Registry } from "prom-client";
 import type { Bus } from "../../transports/bus/bus.js";
 import { DEFAULT_MAX_DEPTH } from "../../transports/bus/bus-config.js";
 import type { OpsRoutes } from "../actor-context.js";
+import type { ActorStatus } from "../actor-context.js";
 import type { ActorTreeNode } from "../lifecycle-types.js";
 import type { Logger } from "../../common/logger.js";
 import type { Metrics } from "../../common/metrics.js";
@@ -25,6 +26,8 @@ export interface OpsTarget {
   log: Logger;
   tree(): ActorTreeNode;
   health(): RuntimeHealth;
+  /** The status an actor reports about itself (see `OpsRoutes.status`), by actor path. */
+  actorStatus?(path: string): ActorStatus | undefined;
 }
 
 export interface OpsServerOptions {
@@ -55,7 +58,7 @@ export interface OpsServerStats {
 }
 
 /** A listening ops server. `route()` mounts actor routes at run time. */
-export interface OpsServer extends OpsRoutes {
+export interface OpsServer extends Pick<OpsRoutes, "route"> {
   readonly address: { host: string; port: number; url: string };
   /** Open sockets, requests in flight and open `/subscribe` streams, as tracked now. */
   stats(): OpsServerStats;
