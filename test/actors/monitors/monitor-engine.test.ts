@@ -5,8 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { systemClock } from "../../../src/common/clock.js";
 import { silentLogger } from "../../../src/common/logger.js";
 import { AnalysisPool } from "../../../src/actors/monitors/analysis-pool.js";
-import type { CrossFileIndex } from "../../../src/actors/monitors/cross-file-index.js";
-import { makeFinding, type Finding } from "../../../src/actors/monitors/finding.js";
+import type { Finding } from "../../../src/actors/monitors/finding.js";
 import type { FindingsDiff } from "../../../src/actors/monitors/findings-ledger.js";
 import { MonitorEngine, type MonitorEngineOptions } from "../../../src/actors/monitors/monitor-engine.js";
 import { readMonitorSnapshot, type MonitorSnapshot } from "../../../src/actors/monitors/monitor-snapshot.js";
@@ -14,42 +13,12 @@ import { ResultCache } from "../../../src/actors/monitors/result-cache.js";
 import { watchWithChokidar } from "../../../src/actors/monitors/watch/chokidar.js";
 import { createPathFilter } from "../../../src/actors/monitors/watch/path-filter.js";
 import type { MarkerFacts } from "../../fixtures/monitors/marker-analysis.js";
+import { isMarkerFacts, TopicIndex } from "../../fixtures/monitors/topic-index.js";
 import { waitFor } from "../../helpers/wait.js";
 
 const worker = new URL("../../fixtures/monitors/marker-analysis.ts", import.meta.url).href;
 
-/** Topics published in one file and subscribed nowhere: the engine's cross-file question. */
-class TopicIndex implements CrossFileIndex<MarkerFacts> {
-  readonly files = new Map<string, MarkerFacts>();
-  set(path: string, facts: MarkerFacts): void {
-    this.files.set(path, facts);
-  }
-  delete(path: string): void {
-    this.files.delete(path);
-  }
-  findings(): Finding[] {
-    const subscribed = new Set([...this.files.values()].flatMap((facts) => facts.subscribes.map((s) => s.topic)));
-    return [...this.files].flatMap(([file, facts]) =>
-      facts.publishes
-        .filter((p) => !subscribed.has(p.topic))
-        .map((p) =>
-          makeFinding({
-            kind: "orphaned-topic",
-            severity: "medium",
-            subject: p.topic,
-            question: `who consumes ${p.topic}?`,
-            evidence: [{ file, line: p.line }],
-          }),
-        ),
-    );
-  }
-}
-
-const isFacts = (value: unknown): value is MarkerFacts =>
-  typeof value === "object" &&
-  value !== null &&
-  Array.isArray((value as MarkerFacts).publishes) &&
-  Array.isArray((value as MarkerFacts).subscribes);
+const isFacts = isMarkerFacts;
 
 let root: string | undefined;
 const engines: Array<MonitorEngine<MarkerFacts>> = [];
