@@ -2,19 +2,9 @@ import { resolve } from "node:path";
 import { parseDuration } from "../../common/durations.js";
 import type { ActorContext } from "../../runtime/actor-context.js";
 import { defineActor, type OptionsSchema, type StartActorDefinition } from "../../runtime/define-actor.js";
-import { AnalysisPool } from "./analysis-pool.js";
-import { analysisWorker } from "./analysis-worker.js";
 import type { CrossFileIndex } from "./cross-file-index.js";
 import type { Finding } from "./finding.js";
-import { decideMemoryAction } from "./memory-watchdog.js";
-import { MonitorEngine } from "./monitor-engine.js";
-import { monitorMetrics } from "./monitor-metrics.js";
 import { MONITOR_OPTION_PROPERTIES, type MonitorOptions } from "./monitor-options.js";
-import { readMonitorSnapshot } from "./monitor-snapshot.js";
-import { ResultCache } from "./result-cache.js";
-import { watchWithChokidar } from "./watch/chokidar.js";
-import { watchWithParcel } from "./watch/parcel.js";
-import { createPathFilter, DEFAULT_EXCLUDES } from "./watch/path-filter.js";
 
 /** What makes one streaming monitor; the framework supplies everything else. */
 export interface MonitorSpec<Facts, Extra = Record<string, unknown>> {
@@ -84,6 +74,30 @@ async function startMonitor<Facts, Extra>(
   spec: MonitorSpec<Facts, Extra>,
   ctx: ActorContext<MonitorOptions & Extra>,
 ): Promise<() => Promise<void>> {
+  // Loaded on start, so that registering a monitor kind loads neither Piscina nor lru-cache nor a watcher.
+  const [
+    { AnalysisPool },
+    { analysisWorker },
+    { decideMemoryAction },
+    { MonitorEngine },
+    { monitorMetrics },
+    { readMonitorSnapshot },
+    { ResultCache },
+    { watchWithChokidar },
+    { watchWithParcel },
+    { createPathFilter, DEFAULT_EXCLUDES },
+  ] = await Promise.all([
+    import("./analysis-pool.js"),
+    import("./analysis-worker.js"),
+    import("./memory-watchdog.js"),
+    import("./monitor-engine.js"),
+    import("./monitor-metrics.js"),
+    import("./monitor-snapshot.js"),
+    import("./result-cache.js"),
+    import("./watch/chokidar.js"),
+    import("./watch/parcel.js"),
+    import("./watch/path-filter.js"),
+  ]);
   const options = ctx.options;
   const roots = (Array.isArray(options.watch) ? options.watch : [options.watch]).map((root) => resolve(root));
   const exclude = options.exclude ?? DEFAULT_EXCLUDES;
