@@ -1,34 +1,9 @@
-import { resolve } from "node:path";
 import { parseDuration } from "../../common/durations.js";
 import type { ActorContext } from "../../runtime/actor-context.js";
 import { defineActor, type OptionsSchema, type StartActorDefinition } from "../../runtime/define-actor.js";
-import type { CrossFileIndex } from "./cross-file-index.js";
 import type { Finding } from "./finding.js";
 import { MONITOR_OPTION_PROPERTIES, type MonitorOptions } from "./monitor-options.js";
-
-/** What makes one streaming monitor; the framework supplies everything else. */
-export interface MonitorSpec<Facts, Extra = Record<string, unknown>> {
-  /** The config's `kind:`, e.g. `integration-monitor`. */
-  kind: string;
-  description: string;
-  /** Schema properties of the monitor's own options, beside the shared ones (`MONITOR_OPTION_PROPERTIES`). */
-  options?: Record<string, OptionsSchema>;
-  /** Files analysed when the config gives no `include`. */
-  include: readonly string[];
-  /**
-   * The worker module: a name under `analysis/` without extension (e.g. `integration/worker`), or
-   * a module of its own (a file URL, with the Node options its worker threads need).
-   */
-  worker: string | { filename: string; execArgv?: string[] };
-  /** The task the worker gets for one file. */
-  task(path: string, content: string, options: MonitorOptions & Extra): unknown;
-  isFacts(value: unknown): value is Facts;
-  /** Approximate retained size of a file's facts, for the cache's byte bound. */
-  factsBytes(facts: Facts): number;
-  createIndex(options: MonitorOptions & Extra): CrossFileIndex<Facts>;
-  /** Topics new findings and resolutions are published on. */
-  topics: { question: string; resolved: string };
-}
+import type { MonitorSpec } from "./monitor-spec.js";
 
 /** What is published on a monitor's question topic. */
 export interface QuestionMessage extends Finding {
@@ -52,9 +27,7 @@ const MEMORY_CHECK_MS = 5_000;
  * every `snapshotEvery` and on stop), questions and resolutions on the bus, its status in
  * `/health`, its metrics, and the memory watchdog.
  */
-export function defineMonitor<Facts, Extra = Record<string, unknown>>(
-  spec: MonitorSpec<Facts, Extra>,
-): StartActorDefinition<MonitorOptions & Extra> {
+export function defineMonitor<Facts, Extra = unknown>(spec: MonitorSpec<Facts, Extra>): StartActorDefinition<MonitorOptions & Extra> {
   const schema = {
     type: "object",
     additionalProperties: false,
@@ -75,54 +48,17 @@ async function startMonitor<Facts, Extra>(
   ctx: ActorContext<MonitorOptions & Extra>,
 ): Promise<() => Promise<void>> {
   // Loaded on start, so that registering a monitor kind loads neither Piscina nor lru-cache nor a watcher.
-  const [
-    { AnalysisPool },
-    { analysisWorker },
-    { decideMemoryAction },
-    { MonitorEngine },
-    { monitorMetrics },
-    { readMonitorSnapshot },
-    { ResultCache },
-    { watchWithChokidar },
-    { watchWithParcel },
-    { createPathFilter, DEFAULT_EXCLUDES },
-  ] = await Promise.all([
-    import("./analysis-pool.js"),
-    import("./analysis-worker.js"),
+  const [{ buildMonitorEngine }, { decideMemoryAction }, { monitorMetrics }, { readMonitorSnapshot }] = await Promise.all([
+    import("./build-engine.js"),
     import("./memory-watchdog.js"),
-    import("./monitor-engine.js"),
     import("./monitor-metrics.js"),
     import("./monitor-snapshot.js"),
-    import("./result-cache.js"),
-    import("./watch/chokidar.js"),
-    import("./watch/parcel.js"),
-    import("./watch/path-filter.js"),
   ]);
   const options = ctx.options;
-  const roots = (Array.isArray(options.watch) ? options.watch : [options.watch]).map((root) => resolve(root));
-  const exclude = options.exclude ?? DEFAULT_EXCLUDES;
-  const worker = typeof spec.worker === "string" ? analysisWorker(spec.worker) : spec.worker;
-  const pool = AnalysisPool.acquire({
-    ...worker,
-    threads: options.workers,
-    maxQueue: options.queue,
-    taskTimeoutMs: parseDuration(options.taskTimeout, "taskTimeout"),
-  });
-  const engine = new MonitorEngine<Facts>({
-    roots,
-    filter: createPathFilter({ include: options.include ?? spec.include, exclude }),
-    backend: options.watcher === "parcel" ? (request) => watchWithParcel(request, exclude) : watchWithChokidar,
-    queue: { capacity: options.queue, debounceMs: parseDuration(options.debounce, "debounce") },
-    maxFileBytes: options.maxFileBytes,
-    concurrency: options.workers * 2,
-    analysesPerSecond: options.analysesPerSecond,
-    retry: { maxAttempts: options.retries, baseDelayMs: 1_000 },
-    pool,
-    task: (path, content) => spec.task(path, content, options),
-    isFacts: (value): value is Facts => spec.isFacts(value),
-    factsBytes: (facts) => spec.factsBytes(facts),
-    cache: new ResultCache<Facts>({ entries: options.cache.files, bytes: options.cache.bytes }),
-    index: spec.createIndex(options),
+  const { engine, pool, roots } = buildMonitorEngine(spec, options, {
+    watch: true,
+    clock: ctx.clock,
+    log: ctx.log,
     onFindings: (diff) => {
       for (const finding of diff.raised) void publish(ctx, spec.topics.question, { ...finding, monitor: ctx.id } satisfies QuestionMessage);
       for (const finding of diff.resolved) {
@@ -130,8 +66,6 @@ async function startMonitor<Facts, Extra>(
         void publish(ctx, spec.topics.resolved, resolved);
       }
     },
-    clock: ctx.clock,
-    log: ctx.log,
   });
 
   const saved = readMonitorSnapshot(await ctx.state.load(), (value): value is Facts => spec.isFacts(value));

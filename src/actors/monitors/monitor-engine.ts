@@ -92,6 +92,7 @@ export class MonitorEngine<Facts> {
   /** The walk of the roots in progress (at start, or after the queue refused too much). */
   private walking: Promise<void> | undefined;
   private roomWaiters: Array<() => void> = [];
+  private idleWaiters: Array<() => void> = [];
   private started = false;
   private stopped = false;
   private dirty = false;
@@ -146,7 +147,7 @@ export class MonitorEngine<Facts> {
     for (const timer of this.retryTimers.values()) this.options.clock.clearTimeout(timer);
     this.retryTimers.clear();
     this.cancel.abort();
-    for (const wake of this.roomWaiters.splice(0)) wake();
+    for (const wake of [...this.roomWaiters.splice(0), ...this.idleWaiters.splice(0)]) wake();
     await this.watcher?.close();
     await this.walking;
     await Promise.allSettled([...this.running]);
@@ -179,6 +180,12 @@ export class MonitorEngine<Facts> {
     );
   }
 
+  /** Resolves once the pipeline is idle (see {@link MonitorEngine.idle}), or stopped. */
+  settled(): Promise<void> {
+    if (this.idle() || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   stats(): MonitorEngineStats {
     const skipped: Record<SkipReason, number> = { oversized: 0, binary: 0, unreadable: 0 };
     for (const reason of this.skipped.values()) skipped[reason] += 1;
@@ -195,6 +202,11 @@ export class MonitorEngine<Facts> {
       lastEventLatencyMs: this.lastEventLatencyMs,
       openFindings: this.ledger.size,
     };
+  }
+
+  /** Whether `path` has facts in the index. */
+  tracks(path: string): boolean {
+    return this.tracked.has(path);
   }
 
   /** The files skipped, with why, for `plexus scan` to list. */
@@ -356,10 +368,12 @@ export class MonitorEngine<Facts> {
       for (const path of refused.paths) this.enqueue(path, "upsert");
       return;
     }
-    if (!this.dirty) return;
-    this.dirty = false;
-    const diff = this.ledger.reconcile(this.options.index.findings());
-    if (diff.raised.length > 0 || diff.resolved.length > 0) this.options.onFindings(diff);
+    if (this.dirty) {
+      this.dirty = false;
+      const diff = this.ledger.reconcile(this.options.index.findings());
+      if (diff.raised.length > 0 || diff.resolved.length > 0) this.options.onFindings(diff);
+    }
+    if (this.idle()) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   /** Starts a walk of every root unless one is running. */
