@@ -25,6 +25,8 @@ interface Settler {
  */
 export class BatchPublisher {
   private pending: Envelope[] = [];
+  /** Parallel to `pending`: each envelope's JSON when the Bus already made it. */
+  private pendingJson: (string | undefined)[] = [];
   private settlers: Settler[] = [];
   private driving = false;
   /** The running drive loop, so that close() can wait for the batch in flight. */
@@ -47,8 +49,12 @@ export class BatchPublisher {
     private readonly log: Logger,
   ) {}
 
-  /** Resolves once `envelope` is handed to the transport or kept in the outbox. */
-  send(envelope: Envelope): Promise<void> {
+  /**
+   * Resolves once `envelope` is handed to the transport or kept in the outbox. `json`, when given,
+   * is its JSON, passed to the transport with it (an envelope that goes through the outbox is
+   * encoded again when replayed: the outbox keeps envelopes only).
+   */
+  send(envelope: Envelope, json?: string): Promise<void> {
     if (this.closed) {
       // A reply or dead letter produced after the close: nothing will send it any more.
       this.outbox.discardAll([envelope]);
@@ -61,6 +67,7 @@ export class BatchPublisher {
       return Promise.resolve();
     }
     this.pending.push(envelope);
+    this.pendingJson.push(json);
     const promise = new Promise<void>((resolve, reject) => {
       this.settlers.push({ resolve, reject });
     });
@@ -97,6 +104,7 @@ export class BatchPublisher {
     const error = new Error(`bus closed before the transport accepted this message (bus.outbox.flushTimeout ${flushTimeoutMs} ms)`);
     for (const settler of [...this.inFlightSettlers, ...this.settlers]) settler.reject(error);
     this.pending = [];
+    this.pendingJson = [];
     this.settlers = [];
     this.inFlight = undefined;
     this.inFlightSettlers = [];
@@ -164,8 +172,9 @@ export class BatchPublisher {
       while (this.online && !this.closed) {
         if (this.pending.length > 0) {
           const batch = this.pending.splice(0, MAX_BATCH);
+          const encoded = this.pendingJson.splice(0, batch.length);
           const settlers = this.settlers.splice(0, batch.length);
-          if (!(await this.attempt(batch, settlers, false))) return;
+          if (!(await this.attempt(batch, settlers, false, encoded))) return;
         } else if (this.outbox.depth > 0) {
           const batch = this.outbox.take(MAX_BATCH);
           if (batch.length === 0) return;
@@ -182,11 +191,16 @@ export class BatchPublisher {
   }
 
   /** One transport.publish; false when the transport failed and the bus went offline. */
-  private async attempt(batch: Envelope[], settlers: Settler[] | undefined, fromOutbox: boolean): Promise<boolean> {
+  private async attempt(
+    batch: Envelope[],
+    settlers: Settler[] | undefined,
+    fromOutbox: boolean,
+    encoded?: readonly (string | undefined)[],
+  ): Promise<boolean> {
     this.inFlight = batch;
     this.inFlightSettlers = settlers ?? [];
     try {
-      await this.transport.publish(batch);
+      await this.transport.publish(batch, encoded);
     } catch (thrown) {
       // Closed while this batch was out: it was counted as dropped and its publishers told.
       if (this.closed) return false;
@@ -217,6 +231,7 @@ export class BatchPublisher {
         this.keep(newer, []);
       }
       this.pending = [];
+      this.pendingJson = [];
       this.settlers = [];
       this.scheduleRetry();
       return false;
