@@ -10,7 +10,8 @@ const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
 interface Settler {
-  resolve(): void;
+  /** With the envelope, so that the Bus can return this very promise from `publish`. */
+  resolve(envelope: Envelope): void;
   reject(error: unknown): void;
 }
 
@@ -54,7 +55,7 @@ export class BatchPublisher {
    * is its JSON, passed to the transport with it (an envelope that goes through the outbox is
    * encoded again when replayed: the outbox keeps envelopes only).
    */
-  send(envelope: Envelope, json?: string): Promise<void> {
+  send<E extends Envelope>(envelope: E, json?: string): Promise<E> {
     if (this.closed) {
       // A reply or dead letter produced after the close: nothing will send it any more.
       this.outbox.discardAll([envelope]);
@@ -64,12 +65,12 @@ export class BatchPublisher {
       // Throws OUTBOX_FULL under `reject`; a drop under the other policies is counted by the outbox.
       this.outbox.add(envelope);
       this.scheduleDrive();
-      return Promise.resolve();
+      return Promise.resolve(envelope);
     }
     this.pending.push(envelope);
     this.pendingJson.push(json);
-    const promise = new Promise<void>((resolve, reject) => {
-      this.settlers.push({ resolve, reject });
+    const promise = new Promise<E>((resolve, reject) => {
+      this.settlers.push({ resolve: resolve as (envelope: Envelope) => void, reject });
     });
     this.scheduleDrive();
     return promise;
@@ -240,7 +241,7 @@ export class BatchPublisher {
     this.inFlight = undefined;
     this.inFlightSettlers = [];
     if (fromOutbox) this.outbox.confirm(batch);
-    settlers?.forEach((settler) => settler.resolve());
+    if (settlers !== undefined) for (let i = 0; i < settlers.length; i++) settlers[i]?.resolve(batch[i] as Envelope);
     return true;
   }
 
@@ -250,7 +251,7 @@ export class BatchPublisher {
       const settler = settlers[i];
       try {
         this.outbox.add(batch[i] as Envelope);
-        settler?.resolve();
+        settler?.resolve(batch[i] as Envelope);
       } catch (error) {
         settler?.reject(error);
       }

@@ -155,7 +155,8 @@ export class MessageBus implements Bus {
       else json = encodeEnvelopeChecked(envelope, this.bounds.maxPayloadBytes);
       if (this.contracts !== undefined) this.checkOutgoing(topic, payload);
       this.published++;
-      const sent = this.send(envelope, json);
+      if (this.publisher !== undefined) return this.publisher.send(envelope, json);
+      const sent = this.send(envelope);
       return sent === undefined ? Promise.resolve(envelope) : sent.then(() => envelope);
     } catch (error) {
       return Promise.reject(error);
@@ -274,7 +275,7 @@ export class MessageBus implements Bus {
   }
 
   /** Hands an envelope (and its JSON when already made) to the transport: synchronously in memory, batched over the network. */
-  private send(envelope: Envelope, json?: string): void | Promise<void> {
+  private send(envelope: Envelope, json?: string): void | Promise<unknown> {
     if (this.publisher === undefined)
       return (this.transport.publishLocal as (e: Envelope) => void | Promise<void>).call(this.transport, envelope);
     return this.publisher.send(envelope, json);
