@@ -1,79 +1,70 @@
 /**
- * Redis Streams transport benchmark: publisher and subscriber in separate processes, end to end
- * with acks, RedisTransport ("plexus", one entry per envelope; "pack", `transport.pack` = BENCH_PACK
- * envelopes per entry, plexus peers only) against raw ioredis ("raw": pipelined XADD +
- * XREADGROUP + XACK, one entry per message, same batch sizes) in the same run.
+ * Redis Streams, end to end with acks: plexus (a MessageBus on a RedisTransport) beside raw
+ * ioredis (the bare limit) and `@moleculer/channels` (its Redis adapter), same stream, same
+ * message. Paced runs offer 5,000 and 10,000 msg/s for SECONDS and report publish→receive
+ * latency (p50/p99/max) and loss, with publisher and subscriber in one process and in two;
+ * saturated runs push MESSAGES through as fast as a window of 4 chunks of BATCH allows and report
+ * delivered msg/s. The first second of a paced run is warm-up (JIT, connections): its messages
+ * count for loss but not for latency. Every run is a fresh child process (or two); flavours are interleaved, their
+ * order rotating each round, and each figure is the median of ROUNDS.
  *
  *   npx tsx bench/transport-redis.ts
  *
- * Env: PLEXUS_BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_COUNT (messages per
- * throughput round, default 100000), BENCH_ROUNDS (default 5), BENCH_RATE (default 10000 msg/s),
- * BENCH_RATE_SECONDS (default 30), BENCH_BATCH (default 100), BENCH_PACK (default 100).
- * Keys live under a unique prefix and are deleted after each run.
+ * Env: PLEXUS_BENCH_REDIS_URL (default redis://127.0.0.1:6379), SECONDS (paced run length,
+ * default 10), MESSAGES (per saturated run, default 100000), ROUNDS (default 3), BATCH (raw
+ * COUNT and pipeline chunk, moleculer maxInFlight; default 100, plexus's own default),
+ * SCENARIOS (comma list of scenario ids to run, default all: in-5k,in-10k,x-5k,x-10k,in-max,x-max).
+ * Every run uses its own key prefix and deletes its keys after.
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { runPublisher, runSubscriber, type BenchMode, type RoleArgs, type SubscriberResult } from "./lib/redis-bench-roles.js";
+import type { Flavour } from "./lib/redis-bench-clients.js";
+import { runPublisher, runSubscriber, type PublisherResult, type RoleArgs, type SubscriberResult } from "./lib/redis-bench-roles.js";
 
 const url = process.env.PLEXUS_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
-const count = Number(process.env.BENCH_COUNT ?? 100_000);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-const rate = Number(process.env.BENCH_RATE ?? 10_000);
-const rateSeconds = Number(process.env.BENCH_RATE_SECONDS ?? 30);
-const batch = Number(process.env.BENCH_BATCH ?? 100);
-const pack = Number(process.env.BENCH_PACK ?? 100);
+const seconds = Number(process.env.SECONDS ?? 10);
+const messages = Number(process.env.MESSAGES ?? 100_000);
+const rounds = Number(process.env.ROUNDS ?? 3);
+const batch = Number(process.env.BATCH ?? 100);
 const self = fileURLToPath(import.meta.url);
 
-interface RunResult {
-  mode: BenchMode;
-  throughput: number;
-  sub: SubscriberResult;
-  sent: number;
+interface Scenario {
+  id: string;
+  title: string;
+  rate: number;
+  split: boolean;
 }
 
-function parseRole(argv: string[]): { role: string; args: RoleArgs } | undefined {
-  const at = argv.indexOf("--role");
-  if (at < 0) return undefined;
-  const get = (name: string) => argv[argv.indexOf(`--${name}`) + 1] as string;
-  return {
-    role: get("role"),
-    args: {
-      mode: get("mode") as BenchMode,
-      url: get("url"),
-      prefix: get("prefix"),
-      count: Number(get("count")),
-      batch: Number(get("batch")),
-      rate: Number(get("rate")),
-      pack: Number(get("pack")),
-    },
-  };
+const SCENARIOS: readonly Scenario[] = [
+  { id: "in-5k", title: "5,000 msg/s, one process", rate: 5_000, split: false },
+  { id: "in-10k", title: "10,000 msg/s, one process", rate: 10_000, split: false },
+  { id: "x-5k", title: "5,000 msg/s, two processes", rate: 5_000, split: true },
+  { id: "x-10k", title: "10,000 msg/s, two processes", rate: 10_000, split: true },
+  { id: "in-max", title: "saturated, one process", rate: 0, split: false },
+  { id: "x-max", title: "saturated, two processes", rate: 0, split: true },
+];
+/** Baseline first; the table rows follow this order. */
+const FLAVOURS: readonly Flavour[] = ["raw", "moleculer", "plexus"];
+const LABELS: Record<Flavour, string> = {
+  raw: "raw ioredis (baseline)",
+  moleculer: "@moleculer/channels (redis)",
+  plexus: "plexus MessageBus + RedisTransport",
+};
+
+interface RunResult {
+  sent: number;
+  sub: SubscriberResult;
+  throughput: number;
+}
+
+function argvOf(role: string, args: RoleArgs): string[] {
+  return ["--import", "tsx", self, "--role", role, "--json", JSON.stringify(args)];
 }
 
 /** Runs this file as a child in `role`; resolves with its last JSON line; calls onReady at "ready". */
 function child<T>(role: string, args: RoleArgs, onReady?: () => void): Promise<T> {
-  const argv = [
-    "--import",
-    "tsx",
-    self,
-    "--role",
-    role,
-    "--mode",
-    args.mode,
-    "--url",
-    args.url,
-    "--prefix",
-    args.prefix,
-    "--count",
-    String(args.count),
-    "--batch",
-    String(args.batch),
-    "--rate",
-    String(args.rate),
-    "--pack",
-    String(args.pack),
-  ];
-  const proc = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, argvOf(role, args), { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   return new Promise((resolve, reject) => {
     proc.stdout.on("data", (chunk: Buffer) => {
@@ -86,7 +77,7 @@ function child<T>(role: string, args: RoleArgs, onReady?: () => void): Promise<T
     });
     proc.on("exit", (code) => {
       const last = out.trim().split("\n").pop() ?? "";
-      if (code !== 0) reject(new Error(`${role} (${args.mode}) exited with ${code}`));
+      if (code !== 0) reject(new Error(`${role} (${args.flavour}) exited with ${code}`));
       else resolve(JSON.parse(last) as T);
     });
   });
@@ -103,18 +94,25 @@ async function deletePrefix(prefix: string): Promise<void> {
   await admin.quit();
 }
 
-async function run(mode: BenchMode, messages: number, offered: number): Promise<RunResult> {
-  const prefix = `plexus-bench-redis-${process.pid}-${Date.now().toString(36)}-${mode}`;
-  const args: RoleArgs = { mode, url, prefix, count: messages, batch, rate: offered, pack };
+async function run(flavour: Flavour, scenario: Scenario): Promise<RunResult> {
+  const prefix = `plexus-bench-redis-${process.pid}-${Date.now().toString(36)}-${flavour}-${scenario.id}`;
+  const count = scenario.rate > 0 ? scenario.rate * seconds : messages;
+  // Paced runs leave their first second out of the latency figures (every flavour alike).
+  const args: RoleArgs = { flavour, url, prefix, batch, count, rate: scenario.rate, warmup: scenario.rate };
   try {
-    let subReady: () => void = () => undefined;
-    const ready = new Promise<void>((resolve) => (subReady = resolve));
-    const sub = child<SubscriberResult>("sub", args, subReady);
-    await ready;
-    const pub = await child<{ sent: number; startedAt: number; endedAt: number }>("pub", args);
-    const result = await sub;
-    const throughput = result.received / ((result.lastAt - pub.startedAt) / 1000);
-    return { mode, throughput, sub: result, sent: pub.sent };
+    let sub: SubscriberResult;
+    let pub: PublisherResult;
+    if (scenario.split) {
+      let subReady: () => void = () => undefined;
+      const ready = new Promise<void>((resolve) => (subReady = resolve));
+      const subscriber = child<SubscriberResult>("sub", args, subReady);
+      await ready;
+      pub = await child<PublisherResult>("pub", args);
+      sub = await subscriber;
+    } else {
+      ({ sub, pub } = await child<{ sub: SubscriberResult; pub: PublisherResult }>("both", args));
+    }
+    return { sent: pub.sent, sub, throughput: sub.received / ((sub.lastAt - pub.startedAt) / 1000) };
   } finally {
     await deletePrefix(prefix);
   }
@@ -125,62 +123,81 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-/** Every variant, baseline first; the table rows follow this order. */
-const MODES: readonly BenchMode[] = ["raw", "plexus", "pack"];
-
-function label(mode: BenchMode): string {
-  if (mode === "raw") return "raw ioredis (baseline)";
-  return mode === "plexus" ? "RedisTransport" : `RedisTransport pack=${pack}`;
-}
-
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-async function main(): Promise<void> {
+function printTable(scenarios: readonly Scenario[], results: Map<string, RunResult[]>): void {
+  const key = (s: Scenario, f: Flavour) => `${s.id}/${f}`;
   console.log(
-    `# Redis Streams transport: ${count.toLocaleString()} msgs x ${rounds} rounds, batch ${batch}, pack ${pack}; then ${rate} msg/s for ${rateSeconds} s\n`,
+    "| scenario | client | p50 ms | p99 ms | max ms | p99 vs raw | delivered msg/s | msg/s vs raw | lost | dup | pending at end | sub loop p99 ms |",
   );
-  const results: Record<BenchMode, RunResult[]> = { raw: [], plexus: [], pack: [] };
-  for (let r = 0; r < rounds; r++) {
-    for (const mode of MODES) results[mode].push(await run(mode, count, 0));
-  }
-  const raw = median(results.raw.map((x) => x.throughput));
-  console.log("## Throughput (separate publisher and subscriber processes, acked)\n");
-  console.log("| variant | median msg/s | rounds (msg/s) | lost | pending at end | p50 ms | p99 ms |");
-  console.log("|---|---:|---|---:|---:|---:|---:|");
-  for (const mode of MODES) {
-    const rs = results[mode];
-    const mid = [...rs].sort((a, b) => a.throughput - b.throughput)[Math.floor(rs.length / 2)] as RunResult;
-    const lost = rs.reduce((s, x) => s + (x.sent - x.sub.received), 0);
-    const pending = rs.reduce((s, x) => s + x.sub.pendingAtEnd, 0);
-    console.log(
-      `| ${label(mode)} | ${fmt(median(rs.map((x) => x.throughput)))} | ${rs.map((x) => fmt(x.throughput)).join(", ")} | ${lost} | ${pending} | ${fmt(mid.sub.p50, 2)} | ${fmt(mid.sub.p99, 2)} |`,
-    );
-  }
-  console.log("");
-  for (const mode of MODES.filter((m) => m !== "raw")) {
-    console.log(`ratio ${label(mode)} / raw baseline: **${fmt(median(results[mode].map((x) => x.throughput)) / raw, 2)}x**`);
-  }
-  console.log("");
-
-  console.log(`## Offered load: ${rate} msg/s for ${rateSeconds} s\n`);
-  console.log(
-    "| variant | sent | received | lost | duplicates | pending at end | p50 ms | p99 ms | max ms | sub event-loop delay p99 / max ms |",
-  );
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-  for (const mode of ["plexus", "pack", "raw"] as const) {
-    const x = await run(mode, rate * rateSeconds, rate);
-    console.log(
-      `| ${label(mode)} | ${x.sent} | ${x.sub.received} | ${x.sent - x.sub.received} | ${x.sub.duplicates} | ${x.sub.pendingAtEnd} | ${fmt(x.sub.p50, 2)} | ${fmt(x.sub.p99, 2)} | ${fmt(x.sub.max, 2)} | ${fmt(x.sub.loopP99, 1)} / ${fmt(x.sub.loopMax, 1)} |`,
-    );
+  console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const s of scenarios) {
+    const raw = results.get(key(s, "raw")) ?? [];
+    const rawP99 = median(raw.map((r) => r.sub.p99));
+    const rawRate = median(raw.map((r) => r.throughput));
+    for (const f of FLAVOURS) {
+      const rs = results.get(key(s, f)) ?? [];
+      if (rs.length === 0) continue;
+      const p99 = median(rs.map((r) => r.sub.p99));
+      const rate = median(rs.map((r) => r.throughput));
+      const lost = rs.reduce((sum, r) => sum + (r.sent - r.sub.received), 0);
+      const dup = rs.reduce((sum, r) => sum + r.sub.duplicates, 0);
+      const pending = rs.reduce((sum, r) => sum + r.sub.pendingAtEnd, 0);
+      const paced = s.rate > 0;
+      console.log(
+        `| ${s.title} | ${LABELS[f]} | ${fmt(median(rs.map((r) => r.sub.p50)), 2)} | ${fmt(p99, 2)} | ${fmt(median(rs.map((r) => r.sub.max)), 1)} | ${
+          paced && f !== "raw" ? `${fmt(p99 / rawP99, 2)}x` : ""
+        } | ${fmt(rate)}${paced ? "" : ` (${rs.map((r) => fmt(r.throughput)).join(", ")})`} | ${
+          !paced && f !== "raw" ? `${fmt(rate / rawRate, 2)}x` : ""
+        } | ${lost} | ${dup} | ${pending} | ${fmt(median(rs.map((r) => r.sub.loopP99)), 1)} |`,
+      );
+    }
   }
 }
 
-const role = parseRole(process.argv);
-if (role?.role === "pub") {
-  console.log(JSON.stringify(await runPublisher(role.args)));
-} else if (role?.role === "sub") {
-  const result = await runSubscriber(role.args, () => process.stdout.write("ready\n"));
-  console.log(JSON.stringify(result));
+async function main(): Promise<void> {
+  const wanted = process.env.SCENARIOS?.split(",").map((s) => s.trim());
+  const scenarios = SCENARIOS.filter((s) => wanted === undefined || wanted.includes(s.id));
+  console.log(
+    `# Redis Streams end to end: paced runs ${seconds} s each, saturated runs ${messages.toLocaleString()} msgs, batch ${batch}, median of ${rounds} rounds\n`,
+  );
+  const results = new Map<string, RunResult[]>();
+  for (let r = 0; r < rounds; r++) {
+    for (const scenario of scenarios) {
+      const order = FLAVOURS.map((_, i) => FLAVOURS[(i + r) % FLAVOURS.length] as Flavour);
+      for (const flavour of order) {
+        const result = await run(flavour, scenario);
+        const key = `${scenario.id}/${flavour}`;
+        results.set(key, [...(results.get(key) ?? []), result]);
+        console.error(
+          `round ${r + 1} ${scenario.id} ${flavour}: p50 ${fmt(result.sub.p50, 2)} p99 ${fmt(result.sub.p99, 2)} ms, ${fmt(result.throughput)} msg/s, lost ${result.sent - result.sub.received}`,
+        );
+      }
+    }
+  }
+  console.log("");
+  printTable(scenarios, results);
+  console.log("\nlost = sent - received distinct (summed over rounds); pending at end: entries never acked.");
+}
+
+const at = process.argv.indexOf("--role");
+if (at >= 0) {
+  const role = process.argv[at + 1];
+  const args = JSON.parse(process.argv[process.argv.indexOf("--json") + 1] as string) as RoleArgs;
+  const ready = () => process.stdout.write("ready\n");
+  if (role === "pub") console.log(JSON.stringify(await runPublisher(args)));
+  else if (role === "sub") console.log(JSON.stringify(await runSubscriber(args, ready)));
+  else
+    console.log(
+      JSON.stringify(
+        await runSubscriber(
+          args,
+          () => undefined,
+          () => runPublisher(args),
+        ),
+      ),
+    );
+  process.exit(0);
 } else {
   await main();
 }

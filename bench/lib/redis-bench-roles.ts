@@ -1,29 +1,25 @@
 /**
- * The two processes of bench/transport-redis.ts: a publisher and a subscriber, each either going
- * through RedisTransport ("plexus"; "pack": with `transport.pack` = `pack`, several envelopes per
- * stream entry) or talking to Redis with raw ioredis commands ("raw": pipelined XADD, XREADGROUP,
- * XACK with the same batch sizes). Each prints one JSON line with its results.
+ * What the processes of bench/transport-redis.ts do: publish (paced at `rate` msg/s, or as fast
+ * as a bounded window of chunks allows), receive and record publish→receive latency, or both in
+ * one process. Each role prints one JSON line with its results.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { Redis } from "ioredis";
-import type { ResolvedRedisTransportConfig } from "../../src/transports/transport-config.js";
-import { silentLogger } from "../../src/common/logger.js";
-import { createEnvelope, type Envelope } from "../../src/transports/envelope.js";
-import { RedisTransport } from "../../src/transports/redis/transport.js";
+import { openPublisher, openSubscriber, pendingCount, type BenchPayload, type ClientArgs, type Flavour } from "./redis-bench-clients.js";
 
-export type BenchMode = "raw" | "plexus" | "pack";
-
-export interface RoleArgs {
-  mode: BenchMode;
-  url: string;
-  prefix: string;
+export interface RoleArgs extends ClientArgs {
+  flavour: Flavour;
   /** Messages to send / expect. */
   count: number;
-  batch: number;
-  /** Offered rate in msg/s; 0 = as fast as possible. */
+  /** Offered rate in msg/s; 0 = saturated. */
   rate: number;
-  /** `transport.pack` of mode "pack" (envelopes per stream entry); the other modes use 1. */
-  pack: number;
+  /** The first this many messages (JIT and connection warm-up) count for loss but not for latency. */
+  warmup: number;
+}
+
+export interface PublisherResult {
+  sent: number;
+  startedAt: number;
+  endedAt: number;
 }
 
 export interface SubscriberResult {
@@ -35,64 +31,27 @@ export interface SubscriberResult {
   p99: number;
   max: number;
   pendingAtEnd: number;
-  /** The subscriber's event-loop delay p99/max (ms): stalls there are CPU contention or GC. */
+  /** The subscriber's event-loop delay p99 (ms): stalls there are CPU contention or GC. */
   loopP99: number;
-  loopMax: number;
 }
 
-const GROUP = "bench";
-const TOPIC = "bench.load";
-/** Publish batches allowed in flight at once (every mode). */
+/** Chunks a saturated publisher keeps in flight (every flavour). */
 const IN_FLIGHT = 4;
+/** A paced publisher that falls this many chunks behind waits for one to finish. */
+const PACED_IN_FLIGHT = 64;
+/** A run ends when nothing new arrived for this long. */
+const QUIET_MS = 10_000;
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
 export function now(): number {
   return performance.timeOrigin + performance.now();
 }
 
-export function benchConfig(args: RoleArgs): ResolvedRedisTransportConfig {
-  const pack = args.mode === "pack" ? args.pack : 1;
-  return {
-    kind: "redis",
-    url: args.url,
-    prefix: args.prefix,
-    layout: "events",
-    maxLen: Math.max(1_000_000, args.count * 2),
-    claimIdleMs: 30_000,
-    maxDeliveries: 5,
-    blockMs: 1_000,
-    batch: args.batch,
-    dedupeWindow: 10_000,
-    pack,
-  };
-}
+const NOTE = "a typical small event body of a few dozen bytes";
 
-function payload(seq: number): { seq: number; sentAt: number; note: string } {
-  return { seq, sentAt: now(), note: "a typical small event body of a few dozen bytes" };
-}
-
-/** Sends `count` envelopes in batches, at `rate` msg/s when given. */
-export async function runPublisher(args: RoleArgs): Promise<{ sent: number; startedAt: number; endedAt: number }> {
-  const stream = `${args.prefix}:events`;
-  let send: (batch: Envelope[]) => Promise<void>;
-  let close: () => Promise<void>;
-  if (args.mode !== "raw") {
-    const transport = new RedisTransport(benchConfig(args), { log: silentLogger(), source: "bench" });
-    await transport.connect();
-    send = (batch) => transport.publish(batch);
-    close = () => transport.close();
-  } else {
-    const client = new Redis(args.url, { enableOfflineQueue: true });
-    const maxLen = String(benchConfig(args).maxLen);
-    send = async (batch) => {
-      const pipeline = client.pipeline();
-      for (const e of batch) pipeline.xadd(stream, "MAXLEN", "~", maxLen, "*", "topic", e.topic, "envelope", JSON.stringify(e));
-      const results = await pipeline.exec();
-      const failed = results?.find(([error]) => error !== null);
-      if (failed) throw failed[0];
-    };
-    close = async () => void (await client.quit());
-  }
+/** Sends `count` messages: each timer tick the ones due at `rate`, or chunks of `batch` back to back. */
+export async function runPublisher(args: RoleArgs): Promise<PublisherResult> {
+  const publisher = await openPublisher(args.flavour, args);
   const startedAt = now();
   let seq = 0;
   const inFlight = new Set<Promise<void>>();
@@ -104,131 +63,78 @@ export async function runPublisher(args: RoleArgs): Promise<{ sent: number; star
         await new Promise((resolve) => setTimeout(resolve, 1));
         continue;
       }
-      size = Math.min(args.batch, due);
+      size = due;
     }
     size = Math.min(size, args.count - seq);
-    const batch = Array.from({ length: size }, () => createEnvelope(TOPIC, payload(seq++), "bench"));
-    const p = send(batch).finally(() => inFlight.delete(p));
+    const chunk: BenchPayload[] = [];
+    for (let i = 0; i < size; i++) chunk.push({ seq: seq++, sentAt: now(), note: NOTE });
+    const p = publisher.sendChunk(chunk).finally(() => inFlight.delete(p));
     inFlight.add(p);
-    if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+    if (inFlight.size >= (args.rate > 0 ? PACED_IN_FLIGHT : IN_FLIGHT)) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
   const endedAt = now();
-  await close();
+  await publisher.close();
   return { sent: seq, startedAt, endedAt };
 }
 
-/** Receives until `count` distinct envelopes arrived (or nothing came for 10 s); acks each batch. */
-export async function runSubscriber(args: RoleArgs, ready: () => void): Promise<SubscriberResult> {
-  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-  loopDelay.enable();
-  const seen = new Uint8Array(args.count);
-  const latencies = new Float64Array(args.count);
-  let received = 0;
-  let duplicates = 0;
-  let firstAt = 0;
-  let lastAt = 0;
-  const record = (p: { seq: number; sentAt: number }) => {
+/** Records arrivals of `count` distinct messages; `done` resolves at the last or after QUIET_MS of silence. */
+function recorder(count: number, warmup: number) {
+  const seen = new Uint8Array(count);
+  const latencies = new Float64Array(count);
+  let measured = 0;
+  const state = { received: 0, duplicates: 0, firstAt: 0, lastAt: 0 };
+  const record = (p: BenchPayload): void => {
     const t = now();
     if (seen[p.seq] === 1) {
-      duplicates++;
+      state.duplicates++;
       return;
     }
     seen[p.seq] = 1;
-    latencies[received++] = t - p.sentAt;
-    if (firstAt === 0) firstAt = t;
-    lastAt = t;
+    state.received++;
+    if (p.seq >= warmup) latencies[measured++] = t - p.sentAt;
+    if (state.firstAt === 0) state.firstAt = t;
+    state.lastAt = t;
   };
-  const stream = `${args.prefix}:events`;
-  const admin = new Redis(args.url);
-  let finish: () => Promise<void>;
-  if (args.mode !== "raw") {
-    const transport = new RedisTransport(benchConfig(args), { log: silentLogger(), source: "bench" });
-    await transport.connect();
-    await transport.subscribe({ pattern: "bench.>", group: GROUP, subscriber: "bench-sub" }, (e) =>
-      record(e.payload as { seq: number; sentAt: number }),
-    );
-    ready();
-    await waitUntil(
-      () => received >= args.count,
-      () => lastAt,
-    );
-    finish = () => transport.close();
-  } else {
-    const reader = new Redis(args.url);
-    await admin.xgroup("CREATE", stream, GROUP, "$", "MKSTREAM");
-    ready();
-    let stop = false;
-    const loop = (async () => {
-      while (!stop && received < args.count) {
-        const reply = (await reader.xreadgroup(
-          "GROUP",
-          GROUP,
-          "raw-sub",
-          "COUNT",
-          args.batch,
-          "BLOCK",
-          1_000,
-          "STREAMS",
-          stream,
-          ">",
-        )) as Array<[string, Array<[string, string[]]>]> | null;
-        if (!reply) continue;
-        for (const [, entries] of reply) {
-          const ids: string[] = [];
-          for (const [id, fields] of entries) {
-            ids.push(id);
-            const json = fields[fields.indexOf("envelope") + 1] as string;
-            record((JSON.parse(json) as Envelope<{ seq: number; sentAt: number }>).payload);
-          }
-          // Sent without waiting, on the same connection: Redis runs it before the next read.
-          void reader.xack(stream, GROUP, ...ids);
-        }
-      }
-    })();
-    await waitUntil(
-      () => received >= args.count,
-      () => lastAt,
-    );
-    stop = true;
-    finish = async () => {
-      await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, 1_500))]);
-      reader.disconnect();
-    };
-  }
-  // Let the last acks land, then read what is still pending: zero means everything was acked.
-  let pendingAtEnd = -1;
-  for (let i = 0; i < 50; i++) {
-    pendingAtEnd = Number(((await admin.xpending(stream, GROUP)) as unknown[])[0]);
-    if (pendingAtEnd === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  await finish();
-  await admin.quit();
-  const sorted = Array.from(latencies.subarray(0, received)).sort((a, b) => a - b);
-  const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  loopDelay.disable();
-  const loopP99 = loopDelay.percentile(99) / 1e6;
-  const loopMax = loopDelay.max / 1e6;
-  return {
-    received,
-    duplicates,
-    firstAt,
-    lastAt,
-    p50: pct(0.5),
-    p99: pct(0.99),
-    max: sorted[sorted.length - 1] ?? 0,
-    pendingAtEnd,
-    loopP99,
-    loopMax,
+  const done = async (): Promise<void> => {
+    const started = now();
+    while (state.received < count) {
+      if (now() - Math.max(started, state.lastAt) > QUIET_MS) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   };
+  const percentiles = () => {
+    const sorted = Array.from(latencies.subarray(0, measured)).sort((a, b) => a - b);
+    const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+    return { p50: pct(0.5), p99: pct(0.99), max: sorted[sorted.length - 1] ?? 0 };
+  };
+  return { record, done, state, percentiles };
 }
 
-async function waitUntil(done: () => boolean, lastAt: () => number): Promise<void> {
-  const started = now();
-  while (!done()) {
-    const quietSince = Math.max(started, lastAt());
-    if (now() - quietSince > 10_000) return; // nothing arrived for 10 s: report what we have
-    await new Promise((resolve) => setTimeout(resolve, 5));
+/** Acks are sent after the handler: give the last ones a moment to land, then read what is pending. */
+async function settledPending(args: RoleArgs): Promise<number> {
+  let pending = -1;
+  for (let i = 0; i < 50; i++) {
+    pending = await pendingCount(args.url, args.prefix);
+    if (pending === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  return pending;
+}
+
+/** Subscribes, calls `ready`, waits until every message arrived (or went quiet), then reports. */
+export async function runSubscriber(args: RoleArgs, ready: () => void, publish?: () => Promise<PublisherResult>) {
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
+  const rec = recorder(args.count, args.warmup);
+  const subscriber = await openSubscriber(args.flavour, args, rec.record);
+  ready();
+  const published = publish?.();
+  await rec.done();
+  const pub = await published;
+  const pendingAtEnd = await settledPending(args);
+  await subscriber.close();
+  loopDelay.disable();
+  const sub: SubscriberResult = { ...rec.state, ...rec.percentiles(), pendingAtEnd, loopP99: loopDelay.percentile(99) / 1e6 };
+  return pub === undefined ? sub : { sub, pub };
 }

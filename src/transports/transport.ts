@@ -71,9 +71,11 @@ export interface Transport {
   /**
    * Sends a batch, preserving order. Resolves when the batch is handed over (written to the socket
    * queue, XADDed, or delivered in memory); rejects when it could not be, so the Bus can keep it
-   * in the outbox.
+   * in the outbox. `encoded[i]`, when given, is `JSON.stringify(batch[i])` already made by the Bus
+   * (it encodes each envelope once, at publish, to check its size): a transport that writes JSON
+   * sends that text instead of encoding the envelope again.
    */
-  publish(batch: readonly Envelope[]): Promise<void>;
+  publish(batch: readonly Envelope[], encoded?: readonly (string | undefined)[]): Promise<void>;
   /**
    * Optional synchronous fast path for in-process transports (memory): delivers one envelope to
    * every matching subscription before returning, with no batching, promise or copy. Returns the

@@ -10,7 +10,8 @@ const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
 interface Settler {
-  resolve(): void;
+  /** With the envelope, so that the Bus can return this very promise from `publish`. */
+  resolve(envelope: Envelope): void;
   reject(error: unknown): void;
 }
 
@@ -25,6 +26,8 @@ interface Settler {
  */
 export class BatchPublisher {
   private pending: Envelope[] = [];
+  /** Parallel to `pending`: each envelope's JSON when the Bus already made it. */
+  private pendingJson: (string | undefined)[] = [];
   private settlers: Settler[] = [];
   private driving = false;
   /** The running drive loop, so that close() can wait for the batch in flight. */
@@ -47,8 +50,12 @@ export class BatchPublisher {
     private readonly log: Logger,
   ) {}
 
-  /** Resolves once `envelope` is handed to the transport or kept in the outbox. */
-  send(envelope: Envelope): Promise<void> {
+  /**
+   * Resolves once `envelope` is handed to the transport or kept in the outbox. `json`, when given,
+   * is its JSON, passed to the transport with it (an envelope that goes through the outbox is
+   * encoded again when replayed: the outbox keeps envelopes only).
+   */
+  send<E extends Envelope>(envelope: E, json?: string): Promise<E> {
     if (this.closed) {
       // A reply or dead letter produced after the close: nothing will send it any more.
       this.outbox.discardAll([envelope]);
@@ -58,11 +65,12 @@ export class BatchPublisher {
       // Throws OUTBOX_FULL under `reject`; a drop under the other policies is counted by the outbox.
       this.outbox.add(envelope);
       this.scheduleDrive();
-      return Promise.resolve();
+      return Promise.resolve(envelope);
     }
     this.pending.push(envelope);
-    const promise = new Promise<void>((resolve, reject) => {
-      this.settlers.push({ resolve, reject });
+    this.pendingJson.push(json);
+    const promise = new Promise<E>((resolve, reject) => {
+      this.settlers.push({ resolve: resolve as (envelope: Envelope) => void, reject });
     });
     this.scheduleDrive();
     return promise;
@@ -97,6 +105,7 @@ export class BatchPublisher {
     const error = new Error(`bus closed before the transport accepted this message (bus.outbox.flushTimeout ${flushTimeoutMs} ms)`);
     for (const settler of [...this.inFlightSettlers, ...this.settlers]) settler.reject(error);
     this.pending = [];
+    this.pendingJson = [];
     this.settlers = [];
     this.inFlight = undefined;
     this.inFlightSettlers = [];
@@ -164,8 +173,9 @@ export class BatchPublisher {
       while (this.online && !this.closed) {
         if (this.pending.length > 0) {
           const batch = this.pending.splice(0, MAX_BATCH);
+          const encoded = this.pendingJson.splice(0, batch.length);
           const settlers = this.settlers.splice(0, batch.length);
-          if (!(await this.attempt(batch, settlers, false))) return;
+          if (!(await this.attempt(batch, settlers, false, encoded))) return;
         } else if (this.outbox.depth > 0) {
           const batch = this.outbox.take(MAX_BATCH);
           if (batch.length === 0) return;
@@ -182,11 +192,16 @@ export class BatchPublisher {
   }
 
   /** One transport.publish; false when the transport failed and the bus went offline. */
-  private async attempt(batch: Envelope[], settlers: Settler[] | undefined, fromOutbox: boolean): Promise<boolean> {
+  private async attempt(
+    batch: Envelope[],
+    settlers: Settler[] | undefined,
+    fromOutbox: boolean,
+    encoded?: readonly (string | undefined)[],
+  ): Promise<boolean> {
     this.inFlight = batch;
     this.inFlightSettlers = settlers ?? [];
     try {
-      await this.transport.publish(batch);
+      await this.transport.publish(batch, encoded);
     } catch (thrown) {
       // Closed while this batch was out: it was counted as dropped and its publishers told.
       if (this.closed) return false;
@@ -217,6 +232,7 @@ export class BatchPublisher {
         this.keep(newer, []);
       }
       this.pending = [];
+      this.pendingJson = [];
       this.settlers = [];
       this.scheduleRetry();
       return false;
@@ -225,7 +241,7 @@ export class BatchPublisher {
     this.inFlight = undefined;
     this.inFlightSettlers = [];
     if (fromOutbox) this.outbox.confirm(batch);
-    settlers?.forEach((settler) => settler.resolve());
+    if (settlers !== undefined) for (let i = 0; i < settlers.length; i++) settlers[i]?.resolve(batch[i] as Envelope);
     return true;
   }
 
@@ -235,7 +251,7 @@ export class BatchPublisher {
       const settler = settlers[i];
       try {
         this.outbox.add(batch[i] as Envelope);
-        settler?.resolve();
+        settler?.resolve(batch[i] as Envelope);
       } catch (error) {
         settler?.reject(error);
       }

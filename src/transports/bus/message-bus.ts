@@ -14,7 +14,7 @@ import { createEnvelope, type Envelope } from "../envelope.js";
 import { Mailbox, type DropReason } from "./mailbox.js";
 import { Outbox } from "./outbox.js";
 import { checkPayloadDepth } from "./payload-depth.js";
-import { checkPayloadSize } from "./payload-size.js";
+import { checkPayloadSize, encodeEnvelopeChecked } from "./payload-size.js";
 import { CORRELATION_HEADER, PendingRequests, REPLY_ERROR_HEADER, REPLY_TO_HEADER } from "./request-reply.js";
 import { ThrottledLog } from "../../common/throttled-log.js";
 import { DEFAULT_SOURCE } from "../default-source.js";
@@ -148,10 +148,14 @@ export class MessageBus implements Bus {
       this.checkTopic(topic);
       // Across processes the payload is encoded and checked by every receiver; in memory it is not walked.
       if (!this.local) checkPayloadDepth(topic, payload, this.bounds.maxDepth);
-      checkPayloadSize(topic, payload, this.bounds.maxPayloadBytes, !this.local);
-      if (this.contracts !== undefined) this.checkOutgoing(topic, payload);
       const envelope = createEnvelope(topic, payload, options?.source ?? this.source, options?.headers);
+      // Across processes the envelope is encoded once, here: the size check and the transport share the text.
+      let json: string | undefined;
+      if (this.local) checkPayloadSize(topic, payload, this.bounds.maxPayloadBytes, false);
+      else json = encodeEnvelopeChecked(envelope, this.bounds.maxPayloadBytes);
+      if (this.contracts !== undefined) this.checkOutgoing(topic, payload);
       this.published++;
+      if (this.publisher !== undefined) return this.publisher.send(envelope, json);
       const sent = this.send(envelope);
       return sent === undefined ? Promise.resolve(envelope) : sent.then(() => envelope);
     } catch (error) {
@@ -270,11 +274,11 @@ export class MessageBus implements Bus {
     await this.transport.close();
   }
 
-  /** Hands an envelope to the transport: synchronously in memory, batched over the network. */
-  private send(envelope: Envelope): void | Promise<void> {
+  /** Hands an envelope (and its JSON when already made) to the transport: synchronously in memory, batched over the network. */
+  private send(envelope: Envelope, json?: string): void | Promise<unknown> {
     if (this.publisher === undefined)
       return (this.transport.publishLocal as (e: Envelope) => void | Promise<void>).call(this.transport, envelope);
-    return this.publisher.send(envelope);
+    return this.publisher.send(envelope, json);
   }
 
   private checkTopic(topic: string): void {

@@ -1,4 +1,5 @@
 import { PlexusError } from "../../common/errors.js";
+import type { Envelope } from "../envelope.js";
 
 /**
  * Enforces `bus.maxPayloadBytes` as cheaply as the transport allows. Across processes the payload
@@ -17,9 +18,26 @@ export function checkPayloadSize(topic: string, payload: unknown, maxBytes: numb
     }
     return;
   }
-  let text: string | undefined;
+  const text = encode(topic, payload);
+  if (text === undefined || text.length * 3 <= maxBytes) return;
+  assertWithin(topic, text.length > maxBytes ? text.length : Buffer.byteLength(text, "utf8"), maxBytes);
+}
+
+/**
+ * The JSON of an envelope about to cross a process boundary, with its payload checked as
+ * {@link checkPayloadSize} does: the text is needed anyway, so the payload is measured inside it
+ * (the envelope's text bounds the payload's from above) and encoded on its own only when that
+ * bound is not enough. The transport then sends this text instead of encoding the envelope again.
+ */
+export function encodeEnvelopeChecked(envelope: Envelope, maxBytes: number): string {
+  const json = encode(envelope.topic, envelope) as string;
+  if (maxBytes > 0 && json.length * 3 > maxBytes) checkPayloadSize(envelope.topic, envelope.payload, maxBytes, true);
+  return json;
+}
+
+function encode(topic: string, value: unknown): string | undefined {
   try {
-    text = JSON.stringify(payload);
+    return JSON.stringify(value);
   } catch (error) {
     throw new PlexusError(
       "PAYLOAD_NOT_SERIALIZABLE",
@@ -27,8 +45,6 @@ export function checkPayloadSize(topic: string, payload: unknown, maxBytes: numb
       { retryable: false },
     );
   }
-  if (text === undefined || text.length * 3 <= maxBytes) return;
-  assertWithin(topic, text.length > maxBytes ? text.length : Buffer.byteLength(text, "utf8"), maxBytes);
 }
 
 function assertWithin(topic: string, bytes: number, maxBytes: number): void {

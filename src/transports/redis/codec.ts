@@ -53,9 +53,15 @@ export interface EncodedEntry {
  * Stream entries for `batch`: each run of consecutive envelopes on one topic, at most `pack` long,
  * becomes one packed entry, so publish order is kept across topics. A run of one is written in the
  * plain form (readable by anyone). `pack` 1 gives exactly one plain entry per envelope. An
- * envelope JSON cannot encode is left out and recorded in `refused`.
+ * envelope JSON cannot encode is left out and recorded in `refused`. `encoded[i]`, when given, is
+ * the JSON of `batch[i]` already made (by the Bus) and is used as is.
  */
-export function encodeEntries(batch: readonly Envelope[], pack: number, refused: Refusal[]): EncodedEntry[] {
+export function encodeEntries(
+  batch: readonly Envelope[],
+  pack: number,
+  refused: Refusal[],
+  encoded?: readonly (string | undefined)[],
+): EncodedEntry[] {
   const entries: EncodedEntry[] = [];
   let topic = "";
   let run: string[] = [];
@@ -65,8 +71,9 @@ export function encodeEntries(batch: readonly Envelope[], pack: number, refused:
       entries.push({ topic, fields: [TOPIC_FIELD, topic, ENVELOPES_FIELD, `[${run.join(",")}]`], count: run.length });
     run = [];
   };
-  for (const envelope of batch) {
-    const json = stringifyEnvelope(envelope, refused);
+  for (let i = 0; i < batch.length; i++) {
+    const envelope = batch[i] as Envelope;
+    const json = encoded?.[i] ?? stringifyEnvelope(envelope, refused);
     if (json === undefined) continue;
     if (run.length > 0 && (envelope.topic !== topic || run.length >= pack)) flush();
     topic = envelope.topic;

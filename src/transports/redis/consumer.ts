@@ -277,10 +277,14 @@ export class RedisGroupConsumer implements TransportSubscription {
         void this.reclaimer.runOnce();
       }
       const batches = parseReadReply(outcome.reply).filter(([, entries]) => entries.length > 0);
-      if (batches.length > 0 && !this.stopped && this.streams.length > 0) ahead = this.read(this.streams);
+      const readAhead = batches.length > 0 && !this.stopped && this.streams.length > 0;
       // Entries already taken from the group are delivered even when close() began meanwhile:
       // dropping them would leave them pending until another member reclaims them.
-      for (const [stream, entries] of batches) await this.processor.process(stream, entries);
+      for (const [stream, entries] of batches) {
+        const processing = this.processor.process(stream, entries);
+        if (readAhead && ahead === undefined) ahead = this.readAfterDeliveries();
+        await processing;
+      }
     }
     if (ahead !== undefined) {
       const outcome = await ahead;
@@ -290,6 +294,18 @@ export class RedisGroupConsumer implements TransportSubscription {
         }
       }
     }
+  }
+
+  /**
+   * The read-ahead, sent on a microtask queued after the mailbox's: the handlers of the batch just
+   * handed out start before the socket write of the next read, which would otherwise come first
+   * on every batch's path. Not sent once close() began (it would block for blockMs).
+   */
+  private readAfterDeliveries(): Promise<ReadOutcome> {
+    const streams = this.streams;
+    return new Promise((resolve) => {
+      queueMicrotask(() => resolve(this.stopped ? { reply: null, streams } : this.read(streams)));
+    });
   }
 
   /** One XREADGROUP of new entries; never rejects (errors come back as the outcome). */

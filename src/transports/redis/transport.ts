@@ -171,19 +171,20 @@ export class RedisTransport implements Transport {
     );
   }
 
-  async publish(batch: readonly Envelope[]): Promise<void> {
+  async publish(batch: readonly Envelope[], encoded?: readonly (string | undefined)[]): Promise<void> {
     if (batch.length === 0) return;
     const publisher = this.requireConnected(this.publisher, "publish");
     const pipeline = publisher.pipeline();
     // Envelopes carried by each pipelined command (0 for SADD), to report how many were written.
     const carried: number[] = [];
     const refused: Refusal[] = [];
-    const entries = encodeEntries(batch, this.pack, refused);
+    const entries = encodeEntries(batch, this.pack, refused, encoded);
     this.reportUnencodable(refused);
     if (entries.length === 0) return;
     for (const entry of entries) {
+      const [topicField, topic, bodyField, body] = entry.fields;
       // No MAXLEN here: it would delete the oldest entries whether or not a group has read them.
-      pipeline.call("XADD", [this.layout.streamFor(entry.topic), "*", ...entry.fields]);
+      pipeline.xadd(this.layout.streamFor(entry.topic), "*", topicField, topic, bodyField, body);
       carried.push(entry.count);
       if (this.layout.kind === "per-topic" && !this.knownTopics.has(entry.topic)) {
         pipeline.sadd(this.layout.topicRegistry, entry.topic);
@@ -206,7 +207,8 @@ export class RedisTransport implements Transport {
     }
     if (this.layout.kind === "per-topic") this.rememberTopics(batch);
     this.published += batch.length - refused.length;
-    for (const entry of entries) this.trimmer.written(this.layout.streamFor(entry.topic), 1);
+    if (this.layout.kind === "events") this.trimmer.written(this.layout.eventsStream, entries.length);
+    else for (const entry of entries) this.trimmer.written(this.layout.streamFor(entry.topic), 1);
   }
 
   /** Envelopes left out of a publish because JSON cannot encode them go to the Bus's dead letters, payload left out. */
