@@ -100,9 +100,20 @@ export const TRANSPORT_SCHEMA_DEFS = {
         description:
           "plexus-only: most envelopes per stream entry (runs on one topic, fields topic + envelopes JSON array; several times the throughput). Foreign readers (ORION, redis-cli scripts) see packed entries instead of one envelope each; keep 1 when they consume what plexus publishes. plexus consumers read both forms.",
       },
+      publishWindow: {
+        type: "integer",
+        minimum: 1,
+        maximum: 64,
+        default: 4,
+        description:
+          "Publish pipelines (batches of XADDs) in flight at once on the one publishing connection; Redis runs them in order. 1 waits for each batch before sending the next.",
+      },
     },
   },
 } as const satisfies SchemaDefs;
+
+/** The schema's default of `transport.publishWindow`, for a resolved config written in code without it. */
+export const DEFAULT_PUBLISH_WINDOW: number = TRANSPORT_SCHEMA_DEFS.redisTransport.properties.publishWindow.default;
 
 /** The schema's default of `transport.maxLenHard`, for a resolved config written in code without it. */
 export const DEFAULT_MAX_LEN_HARD: number = TRANSPORT_SCHEMA_DEFS.redisTransport.properties.maxLenHard.default;
@@ -220,6 +231,13 @@ export interface RedisTransportConfig {
    * @defaultValue `1`
    */
   pack?: number;
+  /**
+   * Publish pipelines (batches of XADDs) in flight at once on the one publishing connection.
+   * Redis runs them in the order sent, so order is kept; only a command-level error on one batch
+   * (out of memory, say) while a later batch succeeds can let the later one land first.
+   * @defaultValue `4`
+   */
+  publishWindow?: number;
 }
 
 /** The `transport` section as users write it; keys with a default may be left out. */
@@ -260,6 +278,8 @@ export interface ResolvedRedisTransportConfig {
   dedupeWindow: number;
   /** See {@link RedisTransportConfig.pack}; absent = 1. */
   pack?: number;
+  /** See {@link RedisTransportConfig.publishWindow}; absent = 4. */
+  publishWindow?: number;
 }
 
 /** The `transport` section, resolved: what `createTransport` builds a backend from. */

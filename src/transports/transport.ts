@@ -64,6 +64,12 @@ export interface Transport {
   readonly kind: TransportKind;
   readonly guarantees: TransportGuarantees;
   /**
+   * How many `publish` batches the Bus may have in flight at once (absent: 1). Only a transport
+   * that carries batches in the order `publish` was called (one connection, one queue) may say
+   * more than 1: the Bus then keeps order without waiting for each batch.
+   */
+  readonly publishWindow?: number;
+  /**
    * Opens connections/sockets. Rejects with a clear error when the peer is unreachable, or with
    * the reason of `options.signal` when it aborts first.
    */

@@ -29,6 +29,7 @@ describe("resolveTransportConfig", () => {
       batch: 100,
       dedupeWindow: 10_000,
       pack: 1,
+      publishWindow: 4,
     });
   });
 

@@ -137,6 +137,14 @@ const schema0 = {
           description:
             "plexus-only: most envelopes per stream entry (runs on one topic, fields topic + envelopes JSON array; several times the throughput). Foreign readers (ORION, redis-cli scripts) see packed entries instead of one envelope each; keep 1 when they consume what plexus publishes. plexus consumers read both forms.",
         },
+        publishWindow: {
+          type: "integer",
+          minimum: 1,
+          maximum: 64,
+          default: 4,
+          description:
+            "Publish pipelines (batches of XADDs) in flight at once on the one publishing connection; Redis runs them in order. 1 waits for each batch before sending the next.",
+        },
       },
     },
     contracts: {
@@ -1166,6 +1174,14 @@ const schema8 = {
       description:
         "plexus-only: most envelopes per stream entry (runs on one topic, fields topic + envelopes JSON array; several times the throughput). Foreign readers (ORION, redis-cli scripts) see packed entries instead of one envelope each; keep 1 when they consume what plexus publishes. plexus consumers read both forms.",
     },
+    publishWindow: {
+      type: "integer",
+      minimum: 1,
+      maximum: 64,
+      default: 4,
+      description:
+        "Publish pipelines (batches of XADDs) in flight at once on the one publishing connection; Redis runs them in order. 1 waits for each batch before sending the next.",
+    },
   },
 };
 const func5 = Object.prototype.hasOwnProperty;
@@ -1212,6 +1228,9 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
     }
     if (data.pack === undefined) {
       data.pack = 1;
+    }
+    if (data.publishWindow === undefined) {
+      data.publishWindow = 4;
     }
     for (const key0 in data) {
       if (!func5.call(schema8.properties, key0)) {
@@ -1701,8 +1720,65 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
+    let data12 = data.publishWindow;
+    if (!(typeof data12 == "number" && !(data12 % 1) && !isNaN(data12) && isFinite(data12))) {
+      const err25 = {
+        instancePath: instancePath + "/publishWindow",
+        schemaPath: "#/properties/publishWindow/type",
+        keyword: "type",
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema8.properties.publishWindow.type,
+        parentSchema: schema8.properties.publishWindow,
+        data: data12,
+      };
+      if (vErrors === null) {
+        vErrors = [err25];
+      } else {
+        vErrors.push(err25);
+      }
+      errors++;
+    }
+    if (typeof data12 == "number" && isFinite(data12)) {
+      if (data12 > 64 || isNaN(data12)) {
+        const err26 = {
+          instancePath: instancePath + "/publishWindow",
+          schemaPath: "#/properties/publishWindow/maximum",
+          keyword: "maximum",
+          params: { comparison: "<=", limit: 64 },
+          message: "must be <= 64",
+          schema: 64,
+          parentSchema: schema8.properties.publishWindow,
+          data: data12,
+        };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+      if (data12 < 1 || isNaN(data12)) {
+        const err27 = {
+          instancePath: instancePath + "/publishWindow",
+          schemaPath: "#/properties/publishWindow/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema8.properties.publishWindow,
+          data: data12,
+        };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err25 = {
+    const err28 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -1713,9 +1789,9 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       data,
     };
     if (vErrors === null) {
-      vErrors = [err25];
+      vErrors = [err28];
     } else {
-      vErrors.push(err25);
+      vErrors.push(err28);
     }
     errors++;
   }

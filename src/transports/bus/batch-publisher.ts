@@ -4,8 +4,14 @@ import type { Envelope } from "../envelope.js";
 import type { Outbox } from "./outbox.js";
 import type { Transport } from "../transport.js";
 
-/** Envelopes per `transport.publish` call at most (one syscall / pipeline each). */
-export const MAX_BATCH = 1_000;
+/**
+ * Envelopes per `transport.publish` call at most (one pipeline each). Small enough that a burst
+ * becomes several batches, so a transport with a publish window overlaps their round trips
+ * instead of waiting for one large batch.
+ */
+export const MAX_BATCH = 100;
+/** Envelopes per batch replayed from the outbox (one at a time, after an outage). */
+const REPLAY_BATCH = 1_000;
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
@@ -15,14 +21,29 @@ interface Settler {
   reject(error: unknown): void;
 }
 
+/** What a drive waiting on a flight is woken with when a publish arrives. */
+const PUBLISHED = Symbol("published");
+
+/** One batch handed to the transport and not yet confirmed. */
+interface Flight {
+  batch: Envelope[];
+  settlers: Settler[];
+  /** Resolves (never rejects) with the transport's error, or undefined once the batch is taken. */
+  outcome: Promise<Error | undefined>;
+}
+
 /**
  * The network publish path: publishes made in the same tick are coalesced into one
- * `transport.publish` batch, one batch is in flight at a time (so order is kept), and while the
- * transport is away envelopes wait in the outbox and are replayed in order, before anything
- * newer, once it is back (`onConnectionChange(true)` or a retry with backoff).
+ * `transport.publish` batch; up to the transport's `publishWindow` batches are in flight at once
+ * (a transport that executes publishes in the order they were made, on one connection, keeps
+ * their order so), and while the transport is away envelopes wait in the outbox and are replayed
+ * in order, one batch at a time, before anything newer, once it is back
+ * (`onConnectionChange(true)` or a retry with backoff).
  *
  * Invariant that keeps the order: everything in `pending` is older than everything in the outbox,
- * because a publish goes to the outbox whenever the outbox is not empty.
+ * because a publish goes to the outbox whenever the outbox is not empty; when a batch fails, every
+ * batch in flight is waited for, and the failed ones go back to the outbox oldest first, ahead of
+ * what is pending.
  */
 export class BatchPublisher {
   private pending: Envelope[] = [];
@@ -38,9 +59,15 @@ export class BatchPublisher {
   private closing: Promise<void> | undefined;
   /** Called when a drive ends with nothing left to send (a flush waits for that). */
   private readonly idleWaiters = new Set<() => void>();
-  /** The batch handed to the transport and not yet confirmed, with its publishers' settlers. */
-  private inFlight: readonly Envelope[] | undefined;
-  private inFlightSettlers: Settler[] = [];
+  /** Batches handed to the transport and not yet confirmed, oldest first. */
+  private flights: Flight[] = [];
+  /** The outbox batch being replayed, not yet confirmed. */
+  private replaying: Envelope[] | undefined;
+  /** Wakes a drive waiting on a flight when a publish arrives (see nextPublish). */
+  private publishArrived: Promise<typeof PUBLISHED> | undefined;
+  private wakeOnPublish: (() => void) | undefined;
+  /** Batches in flight at most: the transport's `publishWindow`. */
+  private readonly window: number;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelayMs = RETRY_MIN_MS;
 
@@ -48,7 +75,9 @@ export class BatchPublisher {
     private readonly transport: Transport,
     private readonly outbox: Outbox,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.window = Math.max(1, Math.floor(transport.publishWindow ?? 1));
+  }
 
   /**
    * Resolves once `envelope` is handed to the transport or kept in the outbox. `json`, when given,
@@ -69,6 +98,12 @@ export class BatchPublisher {
     }
     this.pending.push(envelope);
     this.pendingJson.push(json);
+    if (this.wakeOnPublish !== undefined) {
+      const wake = this.wakeOnPublish;
+      this.wakeOnPublish = undefined;
+      this.publishArrived = undefined;
+      wake();
+    }
     const promise = new Promise<E>((resolve, reject) => {
       this.settlers.push({ resolve: resolve as (envelope: Envelope) => void, reject });
     });
@@ -100,15 +135,16 @@ export class BatchPublisher {
     const flushed = await this.flush(flushTimeoutMs);
     this.closed = true;
     this.clearRetry();
-    const unsent = [...(this.inFlight ?? []), ...this.pending];
-    const inFlight = this.inFlight?.length ?? 0;
+    const sending = [...(this.replaying ?? []), ...this.flights.flatMap((flight) => flight.batch)];
+    const unsent = [...sending, ...this.pending];
+    const inFlight = sending.length;
     const error = new Error(`bus closed before the transport accepted this message (bus.outbox.flushTimeout ${flushTimeoutMs} ms)`);
-    for (const settler of [...this.inFlightSettlers, ...this.settlers]) settler.reject(error);
+    for (const settler of [...this.flights.flatMap((flight) => flight.settlers), ...this.settlers]) settler.reject(error);
     this.pending = [];
     this.pendingJson = [];
     this.settlers = [];
-    this.inFlight = undefined;
-    this.inFlightSettlers = [];
+    this.flights = [];
+    this.replaying = undefined;
     const lost = this.outbox.discardAll(unsent);
     if (lost > 0 || !flushed) {
       this.log.error(
@@ -171,15 +207,21 @@ export class BatchPublisher {
   private async runDrive(): Promise<void> {
     try {
       while (this.online && !this.closed) {
-        if (this.pending.length > 0) {
-          const batch = this.pending.splice(0, MAX_BATCH);
-          const encoded = this.pendingJson.splice(0, batch.length);
-          const settlers = this.settlers.splice(0, batch.length);
-          if (!(await this.attempt(batch, settlers, false, encoded))) return;
+        if (this.pending.length > 0 && this.flights.length < this.window) {
+          this.launch();
+        } else if (this.flights.length > 0) {
+          // Oldest first: confirmations follow publish order, and a failure is seen in order. New
+          // publishes wake the loop while there is room in the window.
+          const flight = this.flights[0] as Flight;
+          const woken = this.flights.length < this.window ? await Promise.race([flight.outcome, this.nextPublish()]) : await flight.outcome;
+          if (woken === PUBLISHED) continue;
+          if (this.closed) return;
+          if (woken === undefined) this.confirm(flight);
+          else if (!(await this.failed(woken))) return;
         } else if (this.outbox.depth > 0) {
-          const batch = this.outbox.take(MAX_BATCH);
+          const batch = this.outbox.take(REPLAY_BATCH);
           if (batch.length === 0) return;
-          if (!(await this.attempt(batch, undefined, true))) return;
+          if (!(await this.replay(batch))) return;
         } else {
           return;
         }
@@ -191,28 +233,90 @@ export class BatchPublisher {
     }
   }
 
-  /** One transport.publish; false when the transport failed and the bus went offline. */
-  private async attempt(
-    batch: Envelope[],
-    settlers: Settler[] | undefined,
-    fromOutbox: boolean,
-    encoded?: readonly (string | undefined)[],
-  ): Promise<boolean> {
-    this.inFlight = batch;
-    this.inFlightSettlers = settlers ?? [];
+  /** Resolves with {@link PUBLISHED} at the next publish that goes to `pending`. */
+  private nextPublish(): Promise<typeof PUBLISHED> {
+    this.publishArrived ??= new Promise((resolve) => {
+      this.wakeOnPublish = () => resolve(PUBLISHED);
+    });
+    return this.publishArrived;
+  }
+
+  /** Hands the oldest pending publishes to the transport without waiting for the outcome. */
+  private launch(): void {
+    const batch = this.pending.splice(0, MAX_BATCH);
+    const encoded = this.pendingJson.splice(0, batch.length);
+    const settlers = this.settlers.splice(0, batch.length);
+    let outcome: Promise<Error | undefined>;
     try {
-      await this.transport.publish(batch, encoded);
+      outcome = this.transport.publish(batch, encoded).then(
+        () => undefined,
+        (thrown: unknown) => toError(thrown),
+      );
     } catch (thrown) {
-      // Closed while this batch was out: it was counted as dropped and its publishers told.
+      outcome = Promise.resolve(toError(thrown));
+    }
+    this.flights.push({ batch, settlers, outcome });
+  }
+
+  /** The oldest flight was taken: its publishes resolve. */
+  private confirm(flight: Flight): void {
+    this.flights.shift();
+    for (let i = 0; i < flight.settlers.length; i++) flight.settlers[i]?.resolve(flight.batch[i] as Envelope);
+  }
+
+  /**
+   * The oldest flight failed. A refusal for good rejects its publishes and the drive goes on.
+   * Otherwise the bus goes offline: every later flight is waited for (those taken resolve), and
+   * the failed batches, then what is pending, then what overflowed into the outbox meanwhile, go
+   * back to the outbox oldest first. False when the drive must stop.
+   */
+  private async failed(error: Error): Promise<boolean> {
+    const flight = this.flights.shift() as Flight;
+    if (isNonRetryable(error)) {
+      // Retrying cannot help (e.g. an envelope the transport cannot encode): fail these publishes.
+      this.log.error({ err: error, envelopes: flight.batch.length }, "transport refused a batch for good; the publishes are rejected");
+      for (const settler of flight.settlers) settler.reject(error);
+      return true;
+    }
+    this.online = false;
+    const later = this.flights;
+    this.flights = [];
+    const outcomes = await Promise.all(later.map((other) => other.outcome));
+    if (this.closed) return false;
+    const unsent: Flight[] = [flight];
+    later.forEach((other, i) => {
+      if (outcomes[i] === undefined) for (let j = 0; j < other.settlers.length; j++) other.settlers[j]?.resolve(other.batch[j] as Envelope);
+      else unsent.push(other);
+    });
+    this.log.warn(
+      { err: error, envelopes: unsent.reduce((sum, other) => sum + other.batch.length, 0), outboxDepth: this.outbox.depth },
+      "transport publish failed; keeping envelopes in the outbox until it is back",
+    );
+    // Publishes that overflowed into the outbox meanwhile are newer than all of these.
+    const newer = this.outbox.takeAllWaiting();
+    for (const other of unsent) this.keep(other.batch, other.settlers);
+    this.keep(this.pending, this.settlers);
+    this.keep(newer, []);
+    this.pending = [];
+    this.pendingJson = [];
+    this.settlers = [];
+    this.scheduleRetry();
+    return false;
+  }
+
+  /** One batch from the outbox, waited for; false when the transport failed and the bus went offline. */
+  private async replay(batch: Envelope[]): Promise<boolean> {
+    this.replaying = batch;
+    try {
+      await this.transport.publish(batch);
+    } catch (thrown) {
+      // Closed while this batch was out: it was counted as dropped.
       if (this.closed) return false;
-      this.inFlight = undefined;
-      this.inFlightSettlers = [];
+      this.replaying = undefined;
       const error = toError(thrown);
       if (isNonRetryable(error)) {
-        // Retrying cannot help (e.g. an envelope the transport cannot encode): fail these publishes.
         this.log.error({ err: error, envelopes: batch.length }, "transport refused a batch for good; the publishes are rejected");
-        if (fromOutbox) this.outbox.confirm(batch);
-        settlers?.forEach((settler) => settler.reject(error));
+        this.outbox.confirm(batch);
         return true;
       }
       this.online = false;
@@ -220,17 +324,8 @@ export class BatchPublisher {
         { err: error, envelopes: batch.length, outboxDepth: this.outbox.depth },
         "transport publish failed; keeping envelopes in the outbox until it is back",
       );
-      if (fromOutbox) {
-        this.outbox.restore(batch);
-        this.keep(this.pending, this.settlers); // empty by the invariant; kept so nothing can hang
-      } else {
-        // The failed batch and pending publishes are older than anything already in the outbox
-        // (publishes overflowed into it while the batch was out): re-add everything oldest first.
-        const newer = this.outbox.takeAllWaiting();
-        this.keep(batch, settlers ?? []);
-        this.keep(this.pending, this.settlers);
-        this.keep(newer, []);
-      }
+      this.outbox.restore(batch);
+      this.keep(this.pending, this.settlers); // empty by the invariant; kept so nothing can hang
       this.pending = [];
       this.pendingJson = [];
       this.settlers = [];
@@ -238,10 +333,8 @@ export class BatchPublisher {
       return false;
     }
     if (this.closed) return false;
-    this.inFlight = undefined;
-    this.inFlightSettlers = [];
-    if (fromOutbox) this.outbox.confirm(batch);
-    if (settlers !== undefined) for (let i = 0; i < settlers.length; i++) settlers[i]?.resolve(batch[i] as Envelope);
+    this.replaying = undefined;
+    this.outbox.confirm(batch);
     return true;
   }
 

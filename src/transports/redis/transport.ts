@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
-import { DEFAULT_MAX_LEN_HARD, type ResolvedRedisTransportConfig } from "../transport-config.js";
+import { DEFAULT_MAX_LEN_HARD, DEFAULT_PUBLISH_WINDOW, type ResolvedRedisTransportConfig } from "../transport-config.js";
 import { NonRetryableError, PlexusError, toError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import type { Envelope } from "../envelope.js";
@@ -83,6 +83,7 @@ export class RedisTransport implements Transport {
   private readonly tuning: RedisTransportTuning;
   /** Most envelopes per stream entry; 1 writes the plain, foreign-readable form only. */
   private readonly pack: number;
+  readonly publishWindow: number;
   private readonly maxDepth: number | undefined;
   private events: TransportEvents = {};
   /** XADD pipelines only, so acks and claims never queue behind a large publish. */
@@ -129,6 +130,7 @@ export class RedisTransport implements Transport {
     }
     this.trimmer = new StreamTrimmer(config.maxLen, maxLenHard, () => this.commands, this.log);
     this.pack = config.pack ?? 1;
+    this.publishWindow = config.publishWindow ?? DEFAULT_PUBLISH_WINDOW;
     this.maxDepth = context.maxDepth;
     if (!Number.isInteger(this.pack) || this.pack < 1) {
       throw new NonRetryableError(
