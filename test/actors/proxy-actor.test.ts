@@ -1,4 +1,6 @@
+import { fork } from "node:child_process";
 import { createServer, type Server } from "node:net";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { Publisher, Subscriber, XPublisher } from "zeromq";
@@ -253,4 +255,21 @@ describe.each(["native", "counting"] as const)("proxy actor in %s mode", (mode) 
     subscribers[0]?.close();
     await waitFor(async () => (await connections()) === JSON.stringify({ publishers: 1, subscribers: 1 }), "1 + 1 peers after 3 left");
   });
+});
+
+describe("native proxy and process exit", () => {
+  it("lets the process exit while libzmq's loop is still forwarding", async () => {
+    const child = fileURLToPath(new URL("./fixtures/exiting-native-proxy-child.ts", import.meta.url));
+    const tsxLoader = pathToFileURL(fileURLToPath(new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url))).href;
+    const runner = fork(child, [], { execArgv: ["--import", tsxLoader], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    cleanups.push(() => void runner.kill("SIGKILL"));
+    const messages: unknown[] = [];
+    runner.on("message", (message) => messages.push(message));
+    let exitCode: number | string | undefined;
+    runner.on("exit", (code, signal) => (exitCode = code ?? signal ?? "unknown"));
+    // Without the exit hook the process hangs in zeromq.js's teardown and this times out.
+    await waitFor(() => exitCode !== undefined, "the process to exit", 20_000);
+    expect(messages).toEqual(["forwarding"]);
+    expect(exitCode).toBe(0);
+  }, 30_000);
 });

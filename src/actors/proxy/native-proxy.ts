@@ -25,6 +25,18 @@ export class NativeProxy implements ProxyForwarder {
   private readonly running: Promise<void>;
   private stopping = false;
   private stopped: Promise<void> | undefined;
+  /**
+   * A process that exits while libzmq's loop still holds the sockets never finishes exiting:
+   * zeromq.js's teardown waits for those sockets, which only the loop's end would close. So the
+   * loop is told to terminate on the way out, whatever the exit path (a fatal error, process.exit).
+   */
+  private readonly terminateOnExit = (): void => {
+    try {
+      this.proxy.terminate();
+    } catch {
+      // already ended
+    }
+  };
 
   private constructor(
     sockets: { frontend: XSubscriber; backend: XPublisher },
@@ -43,6 +55,8 @@ export class NativeProxy implements ProxyForwarder {
       if (!this.stopping) throw new Error("the native ZeroMQ proxy ended without being stopped");
     });
     this.running.catch(() => undefined);
+    process.on("exit", this.terminateOnExit);
+    void this.running.catch(() => undefined).then(() => process.off("exit", this.terminateOnExit));
   }
 
   /**
