@@ -11,6 +11,9 @@
  *                    the only mode before native existed: the "before" figure)
  * Peers: pyzmq (a PUB sending [topic, json] as fast as it can, a SUB receiving them: the setup the
  * proxy was measured with) and plexus (ZmqTransport publisher and subscriber, noDrop).
+ * NODROP=1 (default) sets XPUB_NODROP on every proxy and publisher, so a full queue slows the
+ * sender instead of dropping: runs are lossless and "delivered msg/s" is the rate each pipeline
+ * sustains. NODROP=0 is libzmq's default: whoever falls behind loses messages (counted as lost).
  *
  * 1. Throughput: MESSAGES messages as fast as the publisher can, median of ROUNDS rounds: messages
  *    delivered per second (first to last arrival at the subscriber), lost, and the proxy process's
@@ -20,7 +23,7 @@
  *    p50/p99/max publish-to-receive time (both clocks are this machine's).
  *
  * Run: npx tsx bench/transport-zmq.ts
- *   ROUNDS=5 MESSAGES=200000 RATE=10000 SECONDS=30 HWM=10000 NODROP=0
+ *   ROUNDS=5 MESSAGES=200000 RATE=10000 SECONDS=30 HWM=10000 NODROP=1
  *   PEERS=pyzmq,plexus LATENCY_PEERS=plexus PROXIES=c-proxy,zmq-native,plexus-native,plexus-counting
  *   PYTHON=<a python with pyzmq> (default: the first of python3, /usr/bin/python3 that imports zmq;
  *   without one the c-proxy column and the pyzmq rows are skipped, loudly)
@@ -41,7 +44,7 @@ const MESSAGES = Number(process.env.MESSAGES ?? 200_000);
 const SECONDS = Number(process.env.SECONDS ?? 30);
 const RATE = Number(process.env.RATE ?? 10_000);
 const HWM = Number(process.env.HWM ?? 10_000);
-const NODROP = process.env.NODROP === "1";
+const NODROP = process.env.NODROP !== "0";
 const here = dirname(fileURLToPath(import.meta.url));
 const ROLES = join(here, "lib", "zmq-bench-roles.ts");
 const PY_PEER = join(here, "lib", "pyzmq-bench-peer.py");
@@ -82,7 +85,7 @@ function startSubscriber(peers: Peers, endpoints: { xsub: string; xpub: string }
 }
 
 function startPublisher(peers: Peers, endpoints: { xsub: string; xpub: string }): BenchChild {
-  if (peers === "pyzmq") return BenchChild.lines(PYTHON ?? "python3", [PY_PEER, "pub", endpoints.xsub, String(HWM)]);
+  if (peers === "pyzmq") return BenchChild.lines(PYTHON ?? "python3", [PY_PEER, "pub", endpoints.xsub, String(HWM), NODROP ? "1" : "0"]);
   return BenchChild.node(ROLES, ["pub", "plexus", endpoints.xsub, endpoints.xpub]);
 }
 

@@ -3,7 +3,7 @@ of a plain pyzmq deployment, so that every proxy is measured between the same tw
 
     proxy NODROP HWM                      prints {"xsub", "xpub"}, then runs zmq.proxy() until killed
     sub   XPUB EXPECTED MODE HWM          prints "ready", "warm", then a report (see SubscriberReport)
-    pub   XSUB HWM                        warms up until a go command arrives on stdin, prints {"done"}
+    pub   XSUB HWM NODROP                 warms up until a go command arrives on stdin, prints {"done"}
 
 One JSON value per line on stdout; commands are JSON lines on stdin. MODE is throughput or rate.
 """
@@ -83,9 +83,12 @@ def sub(xpub, expected, mode, hwm):
     )
 
 
-def pub(xsub, hwm):
+def pub(xsub, hwm, nodrop):
     socket = zmq.Context().socket(zmq.PUB)
     socket.setsockopt(zmq.SNDHWM, hwm)
+    if nodrop:
+        # A full queue blocks the send instead of dropping: the run is lossless end to end.
+        socket.setsockopt(zmq.XPUB_NODROP, 1)
     socket.connect(xsub)
     warmup = json.dumps({"sentAt": 0, "pad": PAD}).encode()
     # Warm up until the subscriber has seen us (slow joiner), then wait for the command.
@@ -118,6 +121,6 @@ if __name__ == "__main__":
     elif role == "sub":
         sub(args[0], int(args[1]), args[2], int(args[3]))
     elif role == "pub":
-        pub(args[0], int(args[1]))
+        pub(args[0], int(args[1]), args[2] == "1")
     else:
         raise SystemExit("unknown role " + role)

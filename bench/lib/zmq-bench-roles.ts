@@ -9,7 +9,7 @@
  *
  * PROXY: zmq-native (zeromq.js's Proxy, bare: the limit of libzmq's loop in a Node process) |
  * plexus-native | plexus-counting (the proxy actor hosted by a runtime, in that mode). Every proxy
- * uses the same socket options: HWM (default 10,000) both ways, NODROP=1 for XPUB_NODROP, linger 0.
+ * uses the same socket options: HWM (default 10,000) both ways, XPUB_NODROP unless NODROP=0, linger 0.
  */
 import { mkdtemp } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -46,7 +46,7 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 const HWM = Number(process.env.HWM ?? 10_000);
-const NODROP = process.env.NODROP === "1";
+const NODROP = process.env.NODROP !== "0";
 
 /** A loopback port the OS just handed out and released (the runtime's config wants real ports). */
 async function freePort(): Promise<number> {
