@@ -1,20 +1,25 @@
 /**
- * Child-process roles of bench/transport-zmq.ts: each role runs in its own process so publisher,
- * proxy and subscriber do not share an event loop (as in production).
+ * Node child-process roles of bench/transport-zmq.ts: each role runs in its own process so publisher,
+ * proxy and subscriber do not share an event loop (as in production). bench/lib/pyzmq-bench-peer.py
+ * has the pyzmq roles (and the C proxy); both speak the same messages.
  *
- *   proxy  FLAVOUR                          → sends { xsub, xpub }
- *   sub    FLAVOUR XPUB EXPECTED XSUB        → sends "ready", "warm", then a SubscriberReport
- *   pub    FLAVOUR XSUB XPUB                 → warms up until told "go" ({ mode, ... }), sends { done }
+ *   proxy  PROXY                            → sends { xsub, xpub }
+ *   sub    plexus XPUB EXPECTED XSUB        → sends "ready", "warm", then a SubscriberReport
+ *   pub    plexus XSUB XPUB                 → warms up until told "go" ({ mode, ... }), sends { done }
  *
- * FLAVOUR: raw | plexus (ZmqTransport defaults) | plexus-batch (publisher with batchFrames).
- *
- * Raw roles are what a user of plain zeromq.js writes: a forwarder awaiting each receive and
- * send, a publisher awaiting each send, a subscriber awaiting each receive.
+ * PROXY: zmq-native (zeromq.js's Proxy, bare: the limit of libzmq's loop in a Node process) |
+ * plexus-native | plexus-counting (the proxy actor hosted by a runtime, in that mode). Every proxy
+ * uses the same socket options: HWM (default 10,000) both ways, XPUB_NODROP unless NODROP=0, linger 0.
  */
+import { mkdtemp } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { Publisher, Subscriber, XPublisher, XSubscriber } from "zeromq";
-import { XsubXpubForwarder } from "../../src/actors/proxy/xsub-xpub-forwarder.js";
+import { Proxy, XPublisher, XSubscriber } from "zeromq";
+import { proxyActor } from "../../src/actors/proxy/actor.js";
 import { silentLogger } from "../../src/common/logger.js";
+import { createRuntime } from "../../src/create-runtime.js";
 import { createEnvelope, type Envelope } from "../../src/transports/envelope.js";
 import { ZmqTransport } from "../../src/transports/zmq/transport.js";
 
@@ -30,7 +35,6 @@ export type GoCommand = { mode: "throughput"; messages: number } | { mode: "rate
 const [role, flavour, ...args] = process.argv.slice(2);
 const PAD = "x".repeat(100);
 const send = (message: unknown): void => void process.send?.(message);
-let diagnostics: () => string = () => "";
 const now = (): number => performance.timeOrigin + performance.now();
 
 function onceMessage<T>(): Promise<T> {
@@ -41,22 +45,51 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? Number.NaN;
 }
 
+const HWM = Number(process.env.HWM ?? 10_000);
+const NODROP = process.env.NODROP !== "0";
+
+/** A loopback port the OS just handed out and released (the runtime's config wants real ports). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
 async function proxyRole(): Promise<void> {
-  if (flavour !== "raw") {
-    const forwarder = await XsubXpubForwarder.start({ xsub: "tcp://127.0.0.1:*", xpub: "tcp://127.0.0.1:*", noDrop: true });
-    diagnostics = () => JSON.stringify(forwarder.stats);
-    send(forwarder.endpoints);
+  if (flavour === "zmq-native") {
+    const xsub = new XSubscriber({ linger: 0, sendHighWaterMark: HWM, receiveHighWaterMark: HWM });
+    const xpub = new XPublisher({ linger: 0, sendHighWaterMark: HWM, receiveHighWaterMark: HWM, noDrop: NODROP });
+    await xsub.bind("tcp://127.0.0.1:*");
+    await xpub.bind("tcp://127.0.0.1:*");
+    send({ xsub: xsub.lastEndpoint, xpub: xpub.lastEndpoint });
+    const proxy = new Proxy(xsub, xpub);
+    // Exiting while libzmq's loop holds the sockets would hang in zeromq.js's teardown.
+    process.on("exit", () => proxy.terminate());
+    await proxy.run();
     return;
   }
-  const xsub = new XSubscriber();
-  const xpub = new XPublisher();
-  await xsub.bind("tcp://127.0.0.1:*");
-  await xpub.bind("tcp://127.0.0.1:*");
-  send({ xsub: xsub.lastEndpoint, xpub: xpub.lastEndpoint });
-  void (async () => {
-    for (;;) await xsub.send(await xpub.receive());
-  })();
-  for (;;) await xpub.send(await xsub.receive());
+  const mode = flavour === "plexus-counting" ? "counting" : "native";
+  const endpoints = { xsub: `tcp://127.0.0.1:${await freePort()}`, xpub: `tcp://127.0.0.1:${await freePort()}` };
+  const runtime = createRuntime({
+    config: {
+      runtime: { name: `bench-proxy-${mode}`, ops: { enabled: false }, stateDir: await mkdtemp(join(tmpdir(), "plexus-bench-")) },
+      transport: { kind: "memory" },
+      children: [
+        {
+          id: "proxy",
+          kind: "proxy",
+          options: { ...endpoints, mode, noDrop: NODROP, sendHighWaterMark: HWM, receiveHighWaterMark: HWM },
+        },
+      ],
+    },
+    kinds: [proxyActor],
+    logger: silentLogger(),
+  });
+  await runtime.start();
+  send(endpoints);
 }
 
 /** Counts data messages, answers warm-up messages, records latency from `sentAt`. */
@@ -106,28 +139,16 @@ async function subRole(xpub: string, expected: number): Promise<void> {
     if (idle !== undefined) clearTimeout(idle);
     idle = setTimeout(finish, 2_000);
   };
-  if (flavour !== "raw") {
-    const transport = new ZmqTransport(
-      { kind: "zmq", xsub: args[2] ?? "", xpub, noDrop: true, sendHighWaterMark: 10_000, receiveHighWaterMark: 10_000 },
-      { log: silentLogger(), source: "bench-sub" },
-    );
-    await transport.connect();
-    await transport.subscribe({ pattern: "bench.>", subscriber: "bench" }, (envelope: Envelope) => {
-      if (tally.warm) touch();
-      if (tally.record(envelope.topic, envelope.payload as { sentAt: number })) finish();
-    });
-    send("ready");
-    return;
-  }
-  const subscriber = new Subscriber();
-  subscriber.connect(xpub);
-  subscriber.subscribe("bench.");
-  send("ready");
-  for (;;) {
-    const [topic, data] = await subscriber.receive();
+  const transport = new ZmqTransport(
+    { kind: "zmq", xsub: args[2] ?? "", xpub, noDrop: true, sendHighWaterMark: HWM, receiveHighWaterMark: HWM },
+    { log: silentLogger(), source: "bench-sub" },
+  );
+  await transport.connect();
+  await transport.subscribe({ pattern: "bench.>", subscriber: "bench" }, (envelope: Envelope) => {
     if (tally.warm) touch();
-    if (tally.record(String(topic), JSON.parse(String(data)) as { sentAt: number })) return finish();
-  }
+    if (tally.record(envelope.topic, envelope.payload as { sentAt: number })) finish();
+  });
+  send("ready");
 }
 
 interface PublisherApi {
@@ -135,20 +156,10 @@ interface PublisherApi {
   burst(topic: string, count: number): Promise<void>;
 }
 
-async function rawPublisher(xsub: string): Promise<PublisherApi> {
-  const publisher = new Publisher();
-  publisher.connect(xsub);
-  return {
-    async burst(topic, count) {
-      for (let i = 0; i < count; i++) await publisher.send([topic, JSON.stringify({ sentAt: now(), pad: PAD })]);
-    },
-  };
-}
-
-async function plexusPublisher(xsub: string, xpub: string, batchFrames: boolean): Promise<PublisherApi> {
+async function plexusPublisher(xsub: string, xpub: string): Promise<PublisherApi> {
   const transport = new ZmqTransport(
-    { kind: "zmq", xsub, xpub, noDrop: true, sendHighWaterMark: 10_000, receiveHighWaterMark: 10_000 },
-    { log: silentLogger(), source: "bench-pub", batchFrames },
+    { kind: "zmq", xsub, xpub, noDrop: true, sendHighWaterMark: HWM, receiveHighWaterMark: HWM },
+    { log: silentLogger(), source: "bench-pub" },
   );
   await transport.connect();
   return {
@@ -165,7 +176,7 @@ async function plexusPublisher(xsub: string, xpub: string, batchFrames: boolean)
 }
 
 async function pubRole(xsub: string, xpub: string): Promise<void> {
-  const api = flavour === "raw" ? await rawPublisher(xsub) : await plexusPublisher(xsub, xpub, flavour === "plexus-batch");
+  const api = await plexusPublisher(xsub, xpub);
   const go = onceMessage<GoCommand>();
   let started = false;
   void go.then(() => (started = true));
@@ -200,14 +211,7 @@ async function main(): Promise<void> {
   throw new Error(`unknown role ${role}`);
 }
 
-// ZMQ_BENCH_CPU=1: each role reports its CPU time when the orchestrator ends it (diagnostics).
-process.on("SIGTERM", () => {
-  if (process.env.ZMQ_BENCH_CPU === "1") {
-    const { user, system } = process.cpuUsage();
-    console.error(`cpu ${role} ${flavour}: user ${(user / 1000).toFixed(0)} ms, system ${(system / 1000).toFixed(0)} ms ${diagnostics()}`);
-  }
-  process.exit(0);
-});
+process.on("SIGTERM", () => process.exit(0));
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -1,57 +1,31 @@
 import { XPublisher, XSubscriber } from "zeromq";
-import { findEndpointHolder, waitUntilReleased } from "./endpoint-holder.js";
-import { EndpointInUseError } from "./endpoint-in-use-error.js";
-
-export interface ForwarderOptions {
-  /** Endpoint publishers connect to (bound by an XSUB socket). */
-  xsub: string;
-  /** Endpoint subscribers connect to (bound by an XPUB socket). */
-  xpub: string;
-  /**
-   * true: when a subscriber's queue is full the proxy waits (lossless, but one slow subscriber
-   * slows everyone). false (default): libzmq drops for that subscriber only, as a plain proxy does.
-   */
-  noDrop?: boolean;
-  /** Per-peer high-water marks (messages). Default 10,000 each. */
-  sendHighWaterMark?: number;
-  receiveHighWaterMark?: number;
-}
-
-/** Counters of one forwarder since it bound. */
-export interface ForwarderStats {
-  xsub: string;
-  xpub: string;
-  /** Messages forwarded publisher → subscribers, and their bytes (all frames). */
-  messages: number;
-  bytes: number;
-  /** Subscribe / unsubscribe requests forwarded subscribers → publishers. */
-  subscriptions: number;
-  unsubscriptions: number;
-  /** Times the XPUB socket was full (noDrop) and forwarding paused. */
-  fullPauses: number;
-}
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null ? (error as { code?: string }).code : undefined;
-}
+import { bindOrExplain, errorCode } from "./bind-or-explain.js";
+import { ConnectionCounter } from "./connection-counter.js";
+import { waitUntilReleased } from "./endpoint-holder.js";
+import type { CountingStats, ForwarderOptions, ProxyForwarder } from "./proxy-forwarder.js";
 
 /**
- * The ZeroMQ XSUB/XPUB forwarder, written as two receive loops rather than zeromq.js's native
- * `Proxy` so that messages, bytes and subscriptions can be counted. Subscriptions flow upstream
- * (XPUB → XSUB), messages downstream (XSUB → XPUB); frames pass through untouched, so pyzmq
- * clients see exactly what they would with `zmq.proxy`.
+ * The proxy's `counting` mode: the XSUB/XPUB forwarder written as two receive loops in JavaScript
+ * rather than libzmq's own loop (see NativeProxy), so that every message and its bytes can be
+ * counted; each message then crosses into JavaScript and back, which costs several times the CPU.
+ * Subscriptions flow upstream (XPUB → XSUB), messages downstream (XSUB → XPUB); frames pass
+ * through untouched, so pyzmq clients see exactly what they would with `zmq.proxy`.
  */
-export class XsubXpubForwarder {
-  readonly stats: ForwarderStats;
+export class XsubXpubForwarder implements ProxyForwarder {
+  private readonly counts = { messages: 0, bytes: 0, subscriptions: 0, unsubscriptions: 0, fullPauses: 0 };
+  /** The configured endpoints until both are bound, then the bound ones (real ports). */
+  private resolved: { xsub: string; xpub: string };
   private readonly frontend: XSubscriber;
   private readonly backend: XPublisher;
+  private readonly publishers: ConnectionCounter;
+  private readonly subscribers: ConnectionCounter;
   private stopped = false;
   private loops: Promise<void> | undefined;
   /** Endpoints actually bound (ports resolved), to wait for their release on stop. */
   private readonly bound: string[] = [];
 
   private constructor(options: ForwarderOptions) {
-    this.stats = { xsub: options.xsub, xpub: options.xpub, messages: 0, bytes: 0, subscriptions: 0, unsubscriptions: 0, fullPauses: 0 };
+    this.resolved = { xsub: options.xsub, xpub: options.xpub };
     // linger 0: a stopped proxy must release its ports at once so a restart can rebind.
     this.frontend = new XSubscriber({
       linger: 0,
@@ -64,6 +38,8 @@ export class XsubXpubForwarder {
       sendHighWaterMark: options.sendHighWaterMark ?? 10_000,
       receiveHighWaterMark: options.receiveHighWaterMark ?? 10_000,
     });
+    this.publishers = new ConnectionCounter(this.frontend);
+    this.subscribers = new ConnectionCounter(this.backend);
   }
 
   /**
@@ -85,13 +61,23 @@ export class XsubXpubForwarder {
       await forwarder.release();
       throw error;
     }
+    forwarder.resolved = { xsub: forwarder.bound[0] ?? options.xsub, xpub: forwarder.bound[1] ?? options.xpub };
     forwarder.loops = Promise.all([forwarder.downstream(), forwarder.upstream()]).then(() => undefined);
     return forwarder;
   }
 
   /** The bound endpoints (with the real port when the config asked for `:*`). */
   get endpoints(): { xsub: string; xpub: string } {
-    return { xsub: this.frontend.lastEndpoint ?? this.stats.xsub, xpub: this.backend.lastEndpoint ?? this.stats.xpub };
+    return { ...this.resolved };
+  }
+
+  get stats(): CountingStats {
+    return {
+      mode: "counting",
+      ...this.endpoints,
+      connections: { publishers: this.publishers.connected, subscribers: this.subscribers.connected },
+      ...this.counts,
+    };
   }
 
   /**
@@ -127,8 +113,8 @@ export class XsubXpubForwarder {
       if (message === undefined) return;
       let bytes = 0;
       for (const frame of message) bytes += frame.length;
-      this.stats.messages++;
-      this.stats.bytes += bytes;
+      this.counts.messages++;
+      this.counts.bytes += bytes;
       if (!(await this.send(this.backend, message))) return;
     }
   }
@@ -139,8 +125,8 @@ export class XsubXpubForwarder {
       const message = await this.receive(this.backend);
       if (message === undefined) return;
       const first = message[0]?.[0];
-      if (first === 1) this.stats.subscriptions++;
-      else if (first === 0) this.stats.unsubscriptions++;
+      if (first === 1) this.counts.subscriptions++;
+      else if (first === 0) this.counts.unsubscriptions++;
       if (!(await this.send(this.frontend, message))) return;
     }
   }
@@ -164,19 +150,10 @@ export class XsubXpubForwarder {
       } catch (error) {
         if (this.stopped || socket.closed) return false;
         if (errorCode(error) !== "EAGAIN") throw error;
-        this.stats.fullPauses++;
+        this.counts.fullPauses++;
         pauses++;
         await new Promise<void>((resolve) => (pauses < 2 ? setImmediate(resolve) : setTimeout(resolve, 1)));
       }
     }
-  }
-}
-
-async function bindOrExplain(socket: XSubscriber | XPublisher, endpoint: string): Promise<void> {
-  try {
-    await socket.bind(endpoint);
-  } catch (error) {
-    if (errorCode(error) === "EADDRINUSE") throw new EndpointInUseError(endpoint, await findEndpointHolder(endpoint), error);
-    throw error;
   }
 }
