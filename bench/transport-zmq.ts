@@ -31,6 +31,7 @@
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { recordHeadlines } from "./lib/headline.js";
 import { BenchChild } from "./lib/bench-child.js";
 import type { GoCommand, SubscriberReport } from "./lib/zmq-bench-roles.js";
 
@@ -200,6 +201,34 @@ async function main(): Promise<void> {
   console.log(
     "\nTargets (plexus-native, pyzmq peers): delivered rate ≥ 1.0× c-proxy and proxy CPU per message ≤ 1.5× c-proxy; at the offered rate zero loss and p99 ≤ 5 ms.",
   );
+  const pyzmq = (proxy: Proxy): Sample[] => samples.get(key("pyzmq", proxy)) ?? [];
+  if (baseline !== undefined && pyzmq("plexus-native").length > 0) {
+    const rate = { plexus: median(pyzmq("plexus-native").map((s) => s.rate)), c: median(pyzmq(baseline).map((s) => s.rate)) };
+    const cpu = {
+      plexus: median(pyzmq("plexus-native").map((s) => s.cpuPerMessage)),
+      c: median(pyzmq(baseline).map((s) => s.cpuPerMessage)),
+    };
+    recordHeadlines("transport-zmq", [
+      {
+        measure: "proxy (native) between pyzmq peers, delivered msg/s",
+        plexus: rate.plexus,
+        baselineName: "pyzmq zmq.proxy()",
+        baseline: rate.c,
+        target: "≥ 1.0×",
+        met: rate.plexus >= rate.c,
+        digits: 0,
+      },
+      {
+        measure: "proxy (native) CPU per message, µs",
+        plexus: cpu.plexus,
+        baselineName: "pyzmq zmq.proxy()",
+        baseline: cpu.c,
+        target: "≤ 1.5×",
+        met: cpu.plexus <= 1.5 * cpu.c,
+        digits: 2,
+      },
+    ]);
+  }
 }
 
 main().then(
