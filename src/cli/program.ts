@@ -8,6 +8,7 @@ import { ExitCode } from "./exit-codes.js";
 import { registerDirectClients } from "./direct-bus-client.js";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerPubCommand } from "./pub.js";
+import { registerScanCommand } from "./scan.js";
 import { registerStartCommand } from "./start.js";
 import { registerStatusCommand } from "./status.js";
 import { registerSubCommand } from "./sub.js";
@@ -38,6 +39,7 @@ Examples:
   plexus sub 'orders.*' --count 1        print matching messages as JSON lines
   plexus sub -c chembus.yaml 'chem.>'    subscribe on a zmq/redis transport directly
   plexus doctor -c my.yaml               check transport, runtime and contracts
+  plexus scan . --fail-on high           analyse a source tree once, like a linter
 
 Logs go to stderr; stdout carries only data. Run "plexus <command> --help" for details.`,
     );
@@ -47,6 +49,7 @@ Logs go to stderr; stdout carries only data. Run "plexus <command> --help" for d
   registerPubCommand(program, io, setExit);
   registerSubCommand(program, io, setExit, stopOnSignals);
   registerDoctorCommand(program, io, setExit);
+  registerScanCommand(program, io, setExit);
   registerDirectClients();
   return program;
 }

@@ -40,7 +40,18 @@ export function defineMonitor<Facts, Extra = unknown>(spec: MonitorSpec<Facts, E
     options: schema as OptionsSchema,
     start: (ctx) => startMonitor(spec, ctx as unknown as ActorContext<MonitorOptions & Extra>),
   });
-  return definition as unknown as StartActorDefinition<MonitorOptions & Extra>;
+  // The spec rides along so that `plexus scan` runs exactly this monitor's analysis.
+  return Object.assign(definition, { monitorSpec: spec }) as unknown as MonitorKind<MonitorOptions & Extra>;
+}
+
+/** The actor kind of a monitor, carrying the spec it was built from. */
+export type MonitorKind<O = MonitorOptions> = StartActorDefinition<O> & {
+  readonly monitorSpec: MonitorSpec<unknown, never>;
+};
+
+/** Whether an actor kind was built with {@link defineMonitor} (and can run as `plexus scan`). */
+export function isMonitorKind(definition: { kind: string }): definition is MonitorKind {
+  return typeof (definition as { monitorSpec?: unknown }).monitorSpec === "object";
 }
 
 async function startMonitor<Facts, Extra>(
