@@ -157,13 +157,16 @@ async function startCuriosity(ctx: ActorContext<CuriosityOptions>): Promise<() =
 function coalescingSaver(ctx: ActorContext<unknown>, value: () => unknown): { request(): void; flush(): Promise<void> } {
   let running: Promise<void> | undefined;
   let dirty = false;
+  let failed = false;
   const run = async (): Promise<void> => {
     while (dirty) {
       dirty = false;
       try {
         await ctx.state.save(value());
+        failed = false;
       } catch (error) {
-        ctx.log.warn({ err: error }, "curiosity queue not saved");
+        failed = true;
+        ctx.log.warn({ err: error }, "curiosity queue not saved; trying again on the next change or on stop");
       }
     }
     running = undefined;
@@ -174,10 +177,14 @@ function coalescingSaver(ctx: ActorContext<unknown>, value: () => unknown): { re
       running ??= run();
     },
     async flush() {
-      await running;
-      dirty = true;
-      running = run();
-      await running;
+      // Nothing changed since the last save means nothing to write: a runtime that heard no
+      // question leaves no state file behind.
+      while (running !== undefined) await running;
+      if (failed) {
+        dirty = true;
+        running = run();
+        await running;
+      }
     },
   };
 }

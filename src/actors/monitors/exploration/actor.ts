@@ -89,11 +89,14 @@ async function startExploration(ctx: ActorContext<ExplorationOptions>, sampler: 
     }
     inFlight = tick().finally(() => (inFlight = undefined));
   };
+  let unsaved = false;
   const save = async (): Promise<void> => {
     try {
       await ctx.state.save({ version: 1, open: ledger.open() } satisfies ExplorationState);
+      unsaved = false;
     } catch (error) {
-      ctx.log.warn({ err: error }, "exploration monitor state not saved");
+      unsaved = true;
+      ctx.log.warn({ err: error }, "exploration monitor state not saved; trying again on the next change or on stop");
     }
   };
 
@@ -122,7 +125,8 @@ async function startExploration(ctx: ActorContext<ExplorationOptions>, sampler: 
     ctx.clock.clearInterval(timer);
     removeStatus();
     await inFlight;
-    await save();
+    // Saved on every change already; only a save that failed is left to do.
+    if (unsaved) await save();
   };
 }
 
