@@ -7,6 +7,7 @@ import { silentLogger } from "../../../src/common/logger.js";
 import { createRuntime, type Runtime } from "../../../src/index.js";
 import { runtimeScope } from "../../helpers/runtime-scope.js";
 import { waitFor } from "../../helpers/wait.js";
+import { RecordingLogger } from "../../runtime/recording-logger.js";
 import { fakeGpu, fakeSample } from "../monitors/exploration/fake-host.js";
 
 const scope = runtimeScope("plexus-curiosity-");
@@ -108,10 +109,11 @@ describe("curiosity in a running runtime", () => {
     expect((await questions(runtime)).body.questions).toEqual(before);
   });
 
-  it("collects what an exploration monitor asks", async () => {
+  it("collects what an exploration monitor asks, and logs each new question (what plexus start prints)", async () => {
+    const log = new RecordingLogger();
     const busyHost = defineExplorationMonitor(async (now) => fakeSample({ at: now, load: [8, 8, 8], gpus: [fakeGpu(0)] }));
     scope.runtime = createRuntime({
-      logger: silentLogger(),
+      logger: log,
       kinds: [busyHost],
       config: {
         runtime: { name: "curiosity", ops: { port: 0 }, stateDir: await scope.stateDir() },
@@ -128,5 +130,8 @@ describe("curiosity in a running runtime", () => {
       return reply.queued === 1 ? reply : undefined;
     }, "the exploration question in /questions");
     expect(body.questions[0]).toMatchObject({ monitor: "explorer", kind: "gpu-idle-cpu-busy", severity: "medium" });
+    expect(log.find("info", /^question: GPU 0 \(Fake GPU\) is 0% busy/).map((line) => line.fields)).toEqual([
+      expect.objectContaining({ monitor: "explorer", kind: "gpu-idle-cpu-busy", severity: "medium", subject: "gpu 0 (Fake GPU)" }),
+    ]);
   });
 });

@@ -12,6 +12,7 @@ import {
   type TestBus,
 } from "../../../../src/testing/index.js";
 import { waitFor } from "../../../helpers/wait.js";
+import { RecordingLogger } from "../../../runtime/recording-logger.js";
 import { fakeGpu, fakeSample } from "./fake-host.js";
 
 const EVERY = 300_000;
@@ -140,6 +141,39 @@ describe("exploration-monitor", () => {
     expect(ops.currentStatus()).toMatchObject({ ticks: 0, lastError: "proc unreadable" });
     clock.advance(EVERY);
     await waitFor(() => ops.currentStatus()?.ticks === 1, "the next tick");
+    controller.abort();
+    await stop();
+    await bus.close();
+  });
+
+  it("reports a failing GPU query once until it changes or clears", async () => {
+    const bus = createTestBus({ source: "explorer-test" });
+    const clock = new SimulatedClock();
+    const ops = createTestOpsRoutes();
+    const log = new RecordingLogger();
+    const controller = new AbortController();
+    const host = { problem: "nvidia-smi did not answer within 5000 ms" as string | undefined };
+    const ctx = createTestContext<ExplorationOptions>({ options, bus, clock, ops, log, signal: controller.signal, fail: () => undefined });
+    const stop = (await defineExplorationMonitor(async (now) => ({
+      ...fakeSample({ at: now }),
+      ...(host.problem === undefined ? {} : { gpuProblem: host.problem }),
+    })).start(ctx)) as () => Promise<void>;
+    const tick = async (n: number) => {
+      clock.advance(EVERY);
+      await waitFor(() => ops.currentStatus()?.ticks === n, `tick ${n}`);
+    };
+    await waitFor(() => ops.currentStatus()?.ticks === 1, "the first tick");
+    await tick(2);
+    await tick(3);
+    const reported = () => log.find("warn", /GPU query failed/).map((line) => line.fields.problem);
+    expect(reported()).toEqual(["nvidia-smi did not answer within 5000 ms"]);
+    expect(ops.currentStatus()).toMatchObject({ gpuProblem: "nvidia-smi did not answer within 5000 ms" });
+    host.problem = undefined;
+    await tick(4);
+    host.problem = "nvidia-smi failed: driver gone";
+    await tick(5);
+    await tick(6);
+    expect(reported()).toEqual(["nvidia-smi did not answer within 5000 ms", "nvidia-smi failed: driver gone"]);
     controller.abort();
     await stop();
     await bus.close();
