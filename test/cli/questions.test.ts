@@ -4,7 +4,7 @@ import type { QuestionMessage } from "../../src/actors/monitors/define-monitor.j
 import { makeFinding, type Severity } from "../../src/actors/monitors/finding.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { createRuntime, type Runtime } from "../../src/index.js";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitFor } from "../helpers/wait.js";
@@ -92,6 +92,16 @@ describe("plexus questions", () => {
     const body = JSON.parse(json.stdout) as QuestionsBody;
     expect(body).toMatchObject({ total: 1, queued: 3, capacity: 1000, evicted: 0 });
     expect(body.questions.map((q) => q.subject)).toEqual(["orders"]);
+  });
+
+  it("finds the ops server from -c", async () => {
+    const config = join(dir, "questions.yaml");
+    await writeFile(config, `runtime:\n  name: q\n  ops: { host: 127.0.0.1, port: "\${TEST_OPS_PORT}" }\nchildren: []\n`);
+    const result = await runInProcess(["questions", "-c", config, "--limit", "1"], {
+      env: { TEST_OPS_PORT: String(runtime.opsAddress!.port) },
+    });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toContain("orders");
   });
 
   it("runs as the plexus bin", async () => {
