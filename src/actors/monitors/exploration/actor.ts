@@ -1,4 +1,5 @@
 import { parseDuration } from "../../../common/durations.js";
+import { NonRetryableError } from "../../../common/errors.js";
 import type { ActorContext } from "../../../runtime/actor-context.js";
 import { defineActor } from "../../../runtime/define-actor.js";
 import type { QuestionMessage, ResolvedMessage } from "../define-monitor.js";
@@ -10,6 +11,8 @@ import { decideOpportunities } from "./opportunities.js";
 
 /** Topics the exploration monitor publishes on. */
 export const EXPLORATION_TOPICS = { question: "curiosity.exploration_question", resolved: "curiosity.exploration_resolved" } as const;
+
+const MIN_EVERY_MS = 1_000;
 
 /** What the monitor keeps in `ctx.state`: the questions it announced and has not resolved. */
 interface ExplorationState {
@@ -44,6 +47,12 @@ export const explorationMonitorActor = defineExplorationMonitor();
 
 async function startExploration(ctx: ActorContext<ExplorationOptions>, sampler: HostSampler): Promise<() => Promise<void>> {
   const options = ctx.options;
+  const everyMs = parseDuration(options.every, "every");
+  // Each tick may spawn nvidia-smi: a sub-second period is a typo, not a wish.
+  if (everyMs < MIN_EVERY_MS)
+    throw new NonRetryableError(`exploration-monitor every: ${JSON.stringify(options.every)} is below 1s; sample at most once a second`, {
+      code: "CONFIG_INVALID",
+    });
   const ledger = new FindingsLedger();
   ledger.restore(readState(await ctx.state.load()));
   const samples: HostSample[] = [];
@@ -117,7 +126,7 @@ async function startExploration(ctx: ActorContext<ExplorationOptions>, sampler: 
       ...(lastError === undefined ? {} : { lastError }),
     };
   });
-  const timer = ctx.clock.setInterval(runTick, parseDuration(options.every, "every"));
+  const timer = ctx.clock.setInterval(runTick, everyMs);
   runTick();
   ctx.log.info({ every: options.every, workloads: options.workloads.length, open: ledger.size }, "exploration monitor sampling");
 

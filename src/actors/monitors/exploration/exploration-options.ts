@@ -6,7 +6,11 @@ export const explorationOptionsSchema = {
   type: "object",
   additionalProperties: false,
   properties: {
-    every: { ...DURATION_SCHEMA, default: "300s", description: "How often the host is sampled and the opportunities decided." },
+    every: {
+      ...DURATION_SCHEMA,
+      default: "300s",
+      description: "How often the host is sampled and the opportunities decided (at least 1s).",
+    },
     window: {
       type: "integer",
       minimum: 1,

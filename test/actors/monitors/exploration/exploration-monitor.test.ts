@@ -178,4 +178,19 @@ describe("exploration-monitor", () => {
     await stop();
     await bus.close();
   });
+
+  it("refuses a period below one second, non-retryably", async () => {
+    const controller = new AbortController();
+    const ctx = createTestContext<ExplorationOptions>({
+      options: { ...options, every: "10ms" },
+      clock: new SimulatedClock(),
+      signal: controller.signal,
+      fail: () => undefined,
+    });
+    await expect(defineExplorationMonitor(async () => fakeSample()).start(ctx)).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+      message: expect.stringMatching(/every: "10ms" is below 1s/),
+    });
+    controller.abort();
+  });
 });
