@@ -8,6 +8,7 @@ import { ExitCode } from "./exit-codes.js";
 import { registerDirectClients } from "./direct-bus-client.js";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerPubCommand } from "./pub.js";
+import { registerQuestionsCommand } from "./questions.js";
 import { registerScanCommand } from "./scan.js";
 import { registerStartCommand } from "./start.js";
 import { registerStatusCommand } from "./status.js";
@@ -35,6 +36,7 @@ Examples:
   plexus start -c config/plexus.yaml     run the tree
   plexus validate -c my.yaml             check a config and its contracts
   plexus status                          the live tree of a running runtime
+  plexus questions --severity high       what the monitors ask, most important first
   plexus pub orders.created '{"id": 1}'  publish through the runtime's ops server
   plexus sub 'orders.*' --count 1        print matching messages as JSON lines
   plexus sub -c chembus.yaml 'chem.>'    subscribe on a zmq/redis transport directly
@@ -46,6 +48,7 @@ Logs go to stderr; stdout carries only data. Run "plexus <command> --help" for d
   registerStartCommand(program, io, setExit);
   registerValidateCommand(program, io, setExit);
   registerStatusCommand(program, io, setExit);
+  registerQuestionsCommand(program, io, setExit);
   registerPubCommand(program, io, setExit);
   registerSubCommand(program, io, setExit, stopOnSignals);
   registerDoctorCommand(program, io, setExit);

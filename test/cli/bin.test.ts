@@ -46,7 +46,8 @@ describe("plexus bin: help and validate", () => {
       runInProcess(["frobnicate"]),
     ]);
     expect(help.code).toBe(0);
-    for (const command of ["start", "validate", "status", "pub", "sub"]) expect(help.stdout).toContain(`${command} `);
+    for (const command of ["start", "validate", "status", "questions", "pub", "sub", "doctor", "scan"])
+      expect(help.stdout).toContain(`${command} `);
     expect(pubHelp.code).toBe(0);
     expect(pubHelp.stdout).toContain("Examples:");
     expect(pubHelp.stdout).toContain("PLEXUS_TOKEN");

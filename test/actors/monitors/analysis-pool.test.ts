@@ -49,7 +49,9 @@ describe("the analysis pool settles every task and keeps its size", () => {
   });
 
   it("a task that hangs fails ANALYSIS_TIMEOUT after the task timeout and does not block the tasks after it", async () => {
-    const pool = acquire({ threads: 1, taskTimeoutMs: 300 });
+    // The timeout covers the replacement worker's start (tsx loading the fixture), so it must be
+    // well above that start even on a loaded machine.
+    const pool = acquire({ threads: 1, taskTimeoutMs: 3_000 });
     const hung = settle(pool.run<Task, string>({ behave: "hang", path: "loop.py" }));
     const after = settle(pool.run<Task, string>({ behave: "ok", path: "next.py" }));
     expect(await hung).toBe("ANALYSIS_TIMEOUT");
