@@ -113,3 +113,14 @@ function objectAt(parent: unknown, key: string): Record<string, unknown> {
   const value = (parent as Record<string, unknown>)[key];
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
+
+/** The version in plexus's own package.json, or "unknown". */
+export function packageVersion(): string {
+  const root = packageRoot();
+  if (!root) return "unknown";
+  try {
+    return (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version?: string }).version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}

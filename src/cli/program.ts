@@ -1,9 +1,7 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { CliError } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
-import { packageRoot } from "./config-file.js";
+import { packageVersion } from "./config-file.js";
 import { ExitCode } from "./exit-codes.js";
 import { registerDirectClients } from "./direct-bus-client.js";
 import { registerDoctorCommand } from "./doctor.js";
@@ -99,14 +97,4 @@ function stopOnSignals(): { signal: AbortSignal; dispose: () => void } {
       process.off("SIGTERM", onSignal);
     },
   };
-}
-
-function packageVersion(): string {
-  const root = packageRoot();
-  if (!root) return "unknown";
-  try {
-    return (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version?: string }).version ?? "unknown";
-  } catch {
-    return "unknown";
-  }
 }

@@ -6,13 +6,14 @@ import { silentLogger } from "../common/logger.js";
 import type { Finding, Severity } from "../actors/monitors/finding.js";
 import type { ScanReport } from "../actors/monitors/run-scan.js";
 import { CliError } from "./cli-error.js";
+import { packageVersion } from "./config-file.js";
 import { writeOut, type CliIo } from "./cli-io.js";
 import { ExitCode } from "./exit-codes.js";
 
 export interface ScanOptions {
   kind: string;
   json?: boolean;
-  format: "text" | "json";
+  format: "text" | "json" | "sarif";
   dialect?: string;
   failOn?: Severity;
   cache?: string;
@@ -29,7 +30,7 @@ export function registerScanCommand(program: Command, io: CliIo, setExit: (code:
     .argument("<dir>", "directory to analyse")
     .option("--kind <kind>", "the monitor whose analysis runs", "integration-monitor")
     .option("--json", "print { findings, stats, skipped, failed } as JSON (same as --format json)")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
     .option("--dialect <names>", "comma-separated dialects to recognise (integration-monitor; default: every built-in one)")
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding reaches this severity").choices([...SEVERITIES]))
     .option("--cache <file>", "keep the analysis in this file between scans: unchanged files are not analysed again")
@@ -42,6 +43,7 @@ Examples:
   plexus scan src --json                      { findings: [{ id, kind, severity, subject, question, evidence }], stats }
   plexus scan . --dialect zmq,chembus         only ZeroMQ and ChemBus wiring
   plexus scan . --fail-on high                exit 1 when a high-severity finding exists (for CI)
+  plexus scan . --format sarif > scan.sarif   SARIF 2.1.0 for code-scanning UIs (a rule per finding kind)
   plexus scan . --cache .plexus-scan.json     incremental: only changed files are analysed again
 
 Unparseable, binary and oversized files are counted and listed, never fatal. Exit codes: 0 done
@@ -88,7 +90,11 @@ export async function runScanCommand(dir: string, options: ScanOptions, io: CliI
   if (options.cache !== undefined) await writeCache(resolve(io.cwd, options.cache), outcome.snapshot);
 
   const report = outcome.report;
-  if (options.json || options.format === "json") await writeOut(io.stdout, `${JSON.stringify(asJson(report, io.cwd), null, 2)}\n`);
+  if (options.format === "sarif") {
+    const { sarifLog } = await import("../actors/monitors/sarif-log.js");
+    const log = sarifLog(report.findings, { root, toolVersion: packageVersion(), ...(spec.rules ? { rules: spec.rules } : {}) });
+    await writeOut(io.stdout, `${JSON.stringify(log, null, 2)}\n`);
+  } else if (options.json || options.format === "json") await writeOut(io.stdout, `${JSON.stringify(asJson(report, io.cwd), null, 2)}\n`);
   else await printText(report, io);
   const threshold = options.failOn;
   const failing =

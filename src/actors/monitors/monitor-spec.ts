@@ -1,5 +1,6 @@
 import type { OptionsSchema } from "../../runtime/define-actor.js";
 import type { CrossFileIndex } from "./cross-file-index.js";
+import type { FindingRule } from "./sarif-log.js";
 import type { MonitorOptions } from "./monitor-options.js";
 
 /** What makes one streaming monitor; the framework supplies everything else. */
@@ -22,6 +23,8 @@ export interface MonitorSpec<Facts, Extra = unknown> {
   /** Approximate retained size of a file's facts, for the cache's byte bound. */
   factsBytes(facts: Facts): number;
   createIndex(options: MonitorOptions & Extra): CrossFileIndex<Facts>;
+  /** How each finding kind is described in `plexus scan --format sarif` (rule titles and help). */
+  rules?: Readonly<Record<string, FindingRule>>;
   /** Topics new findings and resolutions are published on. */
   topics: { question: string; resolved: string };
 }
