@@ -26,6 +26,8 @@ export interface MonitorSpec<Facts, Extra = Record<string, unknown>> {
   /** Approximate retained size of a file's facts, for the cache's byte bound. */
   factsBytes(facts: Facts): number;
   createIndex(options: MonitorOptions & Extra): CrossFileIndex<Facts>;
+  /** What the options schema cannot say (e.g. names that must exist): a problem stops the start before anything is acquired. */
+  check?(options: MonitorOptions & Extra): string | undefined;
   /** Topics new findings and resolutions are published on. */
   topics: { question: string; resolved: string };
 }
@@ -99,6 +101,8 @@ async function startMonitor<Facts, Extra>(
     import("./watch/path-filter.js"),
   ]);
   const options = ctx.options;
+  const problem = spec.check?.(options);
+  if (problem !== undefined) throw new Error(`${spec.kind} options: ${problem}`);
   const roots = (Array.isArray(options.watch) ? options.watch : [options.watch]).map((root) => resolve(root));
   const exclude = options.exclude ?? DEFAULT_EXCLUDES;
   const worker = typeof spec.worker === "string" ? analysisWorker(spec.worker) : spec.worker;

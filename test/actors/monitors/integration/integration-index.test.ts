@@ -12,7 +12,7 @@ async function indexOf(language: "python" | "typescript"): Promise<IntegrationIn
   const index = new IntegrationIndex();
   for (const name of await readdir(new URL(language, root))) {
     const path = `${language}/${name}`;
-    index.set(path, analyse({ path, content: await readFile(new URL(path, root), "utf8"), dialects: [...BUILTIN_DIALECTS] }));
+    index.set(path, await analyse({ path, content: await readFile(new URL(path, root), "utf8"), dialects: [...BUILTIN_DIALECTS] }));
   }
   return index;
 }
@@ -60,7 +60,7 @@ describe("the integration index over planted trees", () => {
     const orphan = before.find((finding) => finding.kind === "orphaned-topic")!;
     index.set(
       "python/billing.py",
-      analyse({ path: "python/billing.py", content: "bus.subscribe('billing.>', handler)\n", dialects: [...BUILTIN_DIALECTS] }),
+      await analyse({ path: "python/billing.py", content: "bus.subscribe('billing.>', handler)\n", dialects: [...BUILTIN_DIALECTS] }),
     );
     expect(summary(index)).not.toContain("orphaned-topic billing.invoice");
     index.delete("python/billing.py");
@@ -73,7 +73,7 @@ describe("the integration index over planted trees", () => {
     expect(index.findings().find((finding) => finding.kind === "orphaned-topic")!.id).toBe(orphan.id);
     // Replacing a file's facts replaces its contribution (no double count of its old sites).
     const path = "python/producer.py";
-    const facts = analyse({ path, content: await readFile(new URL(path, root), "utf8"), dialects: [...BUILTIN_DIALECTS] });
+    const facts = await analyse({ path, content: await readFile(new URL(path, root), "utf8"), dialects: [...BUILTIN_DIALECTS] });
     index.set(path, facts);
     index.set(path, facts);
     expect(index.findings().find((finding) => finding.kind === "orphaned-topic")!.evidence).toHaveLength(1);
@@ -82,17 +82,17 @@ describe("the integration index over planted trees", () => {
     expect(index.unresolvedCount()).toBe(0);
   });
 
-  it("sees attributes assigned by a base class in another file, and a queue drained from outside its class", () => {
+  it("sees attributes assigned by a base class in another file, and a queue drained from outside its class", async () => {
     const index = new IntegrationIndex();
     const facts = (path: string, content: string) => analyse({ path, content, dialects: [...BUILTIN_DIALECTS] });
     index.set(
       "child.py",
-      facts("child.py", "class Child(Base):\n    def go(self):\n        self.client.send()\n        self.jobs.append(1)\n"),
+      await facts("child.py", "class Child(Base):\n    def go(self):\n        self.client.send()\n        self.jobs.append(1)\n"),
     );
     expect(summary(index)).toEqual(["undrained-queue Child.jobs"]); // Base unknown: attributes not judged
-    index.set("base.py", facts("base.py", "class Base:\n    def __init__(self):\n        self.client = make()\n"));
+    index.set("base.py", await facts("base.py", "class Base:\n    def __init__(self):\n        self.client = make()\n"));
     expect(summary(index)).toEqual(["undrained-queue Child.jobs"]);
-    index.set("runner.ts", facts("runner.ts", "while (worker.jobs.length) handle(worker.jobs.shift());\n"));
+    index.set("runner.ts", await facts("runner.ts", "while (worker.jobs.length) handle(worker.jobs.shift());\n"));
     expect(summary(index)).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ async function factsOf(path: string, dialects: readonly Dialect[] = BUILTIN_DIAL
   return analyse({ path, content: await readFile(fixture(path), "utf8"), dialects: [...dialects] });
 }
 
-const inline = (path: string, content: string, dialects: readonly Dialect[] = BUILTIN_DIALECTS): IntegrationFacts =>
+const inline = (path: string, content: string, dialects: readonly Dialect[] = BUILTIN_DIALECTS): Promise<IntegrationFacts> =>
   analyse({ path, content, dialects: [...dialects] });
 
 const messages = (facts: IntegrationFacts) => facts.messages.map((m) => `${m.role} ${m.topic} ${m.match} ${m.dialect}:${m.line}`);
@@ -74,8 +74,8 @@ describe("the integration worker (no threads)", () => {
     expect(endpoints(facts)).toEqual(["bind tcp://0.0.0.0:6000:7"]);
   });
 
-  it("knows the chembus, redis and generic dialects, and counts what it cannot resolve", () => {
-    const python = inline(
+  it("knows the chembus, redis and generic dialects, and counts what it cannot resolve", async () => {
+    const python = await inline(
       "wires.py",
       [
         "pub = ChemPub('lab')",
@@ -100,7 +100,7 @@ describe("the integration worker (no threads)", () => {
     ]);
     expect(python.unresolved).toEqual([{ role: "publish", dialect: "plexus", line: 8 }]);
 
-    const typescript = inline(
+    const typescript = await inline(
       "wires.ts",
       [
         'await redis.xreadgroup("GROUP", "workers", consumer, "COUNT", 10, "STREAMS", "jobs", ">");',
@@ -119,7 +119,7 @@ describe("the integration worker (no threads)", () => {
     expect(typescript.unresolved).toEqual([{ role: "publish", dialect: "plexus", line: 6 }]);
   });
 
-  it("uses only the dialects it is given, and custom ones", () => {
+  it("uses only the dialects it is given, and custom ones", async () => {
     const custom: Dialect = {
       name: "lab",
       rules: [
@@ -129,13 +129,17 @@ describe("the integration worker (no threads)", () => {
     };
     const dialects = selectDialects(["lab", "zmq"], [custom]);
     if ("error" in dialects) throw new Error(dialects.error);
-    const facts = inline("lab.py", "bus.publish('ignored')\nhub.announce(1, 'lab.sample')\nhub.listen(channel='lab.sample')\n", dialects);
+    const facts = await inline(
+      "lab.py",
+      "bus.publish('ignored')\nhub.announce(1, 'lab.sample')\nhub.listen(channel='lab.sample')\n",
+      dialects,
+    );
     expect(messages(facts)).toEqual(["publish lab.sample exact lab:2", "subscribe lab.sample wildcard lab:3"]);
     expect(selectDialects(["plexus", "nope"], [])).toEqual({ error: expect.stringMatching(/unknown dialect "nope"/) });
   });
 
-  it("sees attributes declared by class fields, parameter properties, tuple targets and bases, and dynamic classes", () => {
-    const python = inline(
+  it("sees attributes declared by class fields, parameter properties, tuple targets and bases, and dynamic classes", async () => {
+    const python = await inline(
       "classes.py",
       [
         "class Base:",
@@ -153,7 +157,7 @@ describe("the integration worker (no threads)", () => {
     expect(python.classes[1]!.pushed).toEqual([{ attr: "q", line: 7 }]);
     expect(python.classes[1]!.read).toEqual(["r"]);
 
-    const typescript = inline(
+    const typescript = await inline(
       "classes.ts",
       "class A extends B<T> {\n  #hidden = 1;\n  constructor(private readonly bus: Bus, plain: number) { super(); }\n  go() { this.#hidden.toFixed(); worker.queue.pop(); }\n}",
     );
@@ -163,7 +167,7 @@ describe("the integration worker (no threads)", () => {
     expect(typescript.foreignReads).toContain("queue");
   });
 
-  it("refuses a file of another language with a clear error", () => {
-    expect(() => inline("notes.txt", "hello")).toThrow(/not a Python, TypeScript or JavaScript file/);
+  it("refuses a file of another language with a clear error", async () => {
+    await expect(inline("notes.txt", "hello")).rejects.toThrow(/not a Python, TypeScript or JavaScript file/);
   });
 });
