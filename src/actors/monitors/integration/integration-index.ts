@@ -7,15 +7,18 @@ import { isPattern, topicMatches } from "./topic-pattern.js";
 /** Places by file: what one key (a topic, a pattern, an endpoint) is referenced from. Empty keys are dropped. */
 type Sites = Map<string, number[]>;
 
-interface Subscription {
-  pattern: string;
-  match: TopicMatch;
+/** What one key of a reference table holds. `sites` is replaced, never changed in place, so it can key the findings memo. */
+interface Referenced {
   sites: Sites;
 }
 
-interface EndpointSites {
+interface Subscription extends Referenced {
+  pattern: string;
+  match: TopicMatch;
+}
+
+interface EndpointSites extends Referenced {
   address: EndpointAddress;
-  sites: Sites;
 }
 
 interface ClassEntry {
@@ -23,20 +26,20 @@ interface ClassEntry {
   facts: ClassFacts;
 }
 
-function addSite(map: Map<string, Sites>, key: string, file: string, line: number): void {
-  let sites = map.get(key);
-  if (!sites) map.set(key, (sites = new Map()));
-  const lines = sites.get(file);
-  if (lines) lines.push(line);
-  else sites.set(file, [line]);
+function reference<T extends Referenced>(table: Map<string, T>, key: string, create: () => T, file: string, line: number): void {
+  const entry = table.get(key) ?? create();
+  const sites = new Map(entry.sites);
+  sites.set(file, [...(sites.get(file) ?? []), line]);
+  table.set(key, { ...entry, sites });
 }
 
-function removeFile<T>(map: Map<string, T>, key: string, file: string, sitesOf: (value: T) => Sites): void {
-  const value = map.get(key);
-  if (!value) return;
-  const sites = sitesOf(value);
+function unreference<T extends Referenced>(table: Map<string, T>, key: string, file: string): void {
+  const entry = table.get(key);
+  if (!entry?.sites.has(file)) return;
+  const sites = new Map(entry.sites);
   sites.delete(file);
-  if (sites.size === 0) map.delete(key);
+  if (sites.size === 0) table.delete(key);
+  else table.set(key, { ...entry, sites });
 }
 
 function evidenceOf(sites: Sites): Evidence[] {
@@ -54,37 +57,43 @@ const where = (evidence: readonly Evidence[]): string => evidence.map((item) => 
  */
 export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
   private readonly files = new Map<string, IntegrationFacts>();
-  private readonly published = new Map<string, Sites>();
+  private readonly published = new Map<string, Referenced>();
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly binds = new Map<string, EndpointSites>();
   private readonly connects = new Map<string, EndpointSites>();
   private readonly classes = new Map<string, ClassEntry[]>();
   /** Attribute name → files reading it on something other than `self` / `this`. */
   private readonly foreignReads = new Map<string, number>();
+  /**
+   * Findings built before, by what they were built from (a key's sites, a class's facts): both are
+   * replaced whenever they change, so an unchanged key reuses its finding instead of hashing it again.
+   */
+  private readonly memo = new WeakMap<object, Map<string, Finding>>();
+  /** Endpoint conflicts of the last evaluation, by what they were built from. */
+  private conflicts = new Map<string, Finding>();
+
+  private remember(owner: object, key: string, build: () => Finding): Finding {
+    let findings = this.memo.get(owner);
+    if (!findings) this.memo.set(owner, (findings = new Map()));
+    let finding = findings.get(key);
+    if (!finding) findings.set(key, (finding = build()));
+    return finding;
+  }
 
   set(path: string, facts: IntegrationFacts): void {
     this.delete(path);
     this.files.set(path, facts);
     for (const message of facts.messages) {
-      if (message.role === "publish") addSite(this.published, message.topic, path, message.line);
+      if (message.role === "publish") reference(this.published, message.topic, () => ({ sites: new Map() }), path, message.line);
       else {
-        const key = `${message.match}\u0000${message.topic}`;
-        let subscription = this.subscriptions.get(key);
-        if (!subscription) this.subscriptions.set(key, (subscription = { pattern: message.topic, match: message.match, sites: new Map() }));
-        const lines = subscription.sites.get(path);
-        if (lines) lines.push(message.line);
-        else subscription.sites.set(path, [message.line]);
+        const create = (): Subscription => ({ pattern: message.topic, match: message.match, sites: new Map() });
+        reference(this.subscriptions, `${message.match}\u0000${message.topic}`, create, path, message.line);
       }
     }
     for (const endpoint of facts.endpoints) {
       const address = endpointAddress(endpoint.endpoint);
       const table = endpoint.role === "bind" ? this.binds : this.connects;
-      const key = `${address.group}\u0000${address.host}`;
-      let entry = table.get(key);
-      if (!entry) table.set(key, (entry = { address, sites: new Map() }));
-      const lines = entry.sites.get(path);
-      if (lines) lines.push(endpoint.line);
-      else entry.sites.set(path, [endpoint.line]);
+      reference(table, `${address.group}\u0000${address.host}`, () => ({ address, sites: new Map() }), path, endpoint.line);
     }
     for (const cls of facts.classes) {
       const entries = this.classes.get(cls.name);
@@ -99,17 +108,12 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
     if (!facts) return;
     this.files.delete(path);
     for (const message of facts.messages) {
-      if (message.role === "publish") removeFile(this.published, message.topic, path, (sites) => sites);
-      else removeFile(this.subscriptions, `${message.match}\u0000${message.topic}`, path, (entry) => entry.sites);
+      if (message.role === "publish") unreference(this.published, message.topic, path);
+      else unreference(this.subscriptions, `${message.match}\u0000${message.topic}`, path);
     }
     for (const endpoint of facts.endpoints) {
       const address = endpointAddress(endpoint.endpoint);
-      removeFile(
-        endpoint.role === "bind" ? this.binds : this.connects,
-        `${address.group}\u0000${address.host}`,
-        path,
-        (entry) => entry.sites,
-      );
+      unreference(endpoint.role === "bind" ? this.binds : this.connects, `${address.group}\u0000${address.host}`, path);
     }
     for (const cls of facts.classes) {
       const remaining = (this.classes.get(cls.name) ?? []).filter((entry) => entry.file !== path);
@@ -138,16 +142,18 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
     const findings: Finding[] = [];
     const patterns = [...this.subscriptions.values()].filter((s) => isPattern(s.pattern, s.match));
     const literal = new Set([...this.subscriptions.values()].filter((s) => !isPattern(s.pattern, s.match)).map((s) => s.pattern));
-    for (const [topic, sites] of this.published) {
+    for (const [topic, { sites }] of this.published) {
       if (literal.has(topic) || patterns.some((s) => topicMatches(s.pattern, s.match, topic))) continue;
-      const evidence = evidenceOf(sites);
       findings.push(
-        makeFinding({
-          kind: "orphaned-topic",
-          severity: "medium",
-          subject: topic,
-          question: `"${topic}" is published (${where(evidence)}) but nothing in the watched code subscribes to it: is a consumer missing, or is the publish dead code?`,
-          evidence,
+        this.remember(sites, "orphaned-topic", () => {
+          const evidence = evidenceOf(sites);
+          return makeFinding({
+            kind: "orphaned-topic",
+            severity: "medium",
+            subject: topic,
+            question: `"${topic}" is published (${where(evidence)}) but nothing in the watched code subscribes to it: is a consumer missing, or is the publish dead code?`,
+            evidence,
+          });
         }),
       );
     }
@@ -156,14 +162,16 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
         ? [...this.published.keys()].some((topic) => topicMatches(subscription.pattern, subscription.match, topic))
         : this.published.has(subscription.pattern);
       if (fed) continue;
-      const evidence = evidenceOf(subscription.sites);
       findings.push(
-        makeFinding({
-          kind: "unfed-subscription",
-          severity: "medium",
-          subject: subscription.pattern,
-          question: `"${subscription.pattern}" is subscribed (${where(evidence)}) but nothing in the watched code publishes to it: is the producer missing, or is the topic misspelled?`,
-          evidence,
+        this.remember(subscription.sites, "unfed-subscription", () => {
+          const evidence = evidenceOf(subscription.sites);
+          return makeFinding({
+            kind: "unfed-subscription",
+            severity: "medium",
+            subject: subscription.pattern,
+            question: `"${subscription.pattern}" is subscribed (${where(evidence)}) but nothing in the watched code publishes to it: is the producer missing, or is the topic misspelled?`,
+            evidence,
+          });
         }),
       );
     }
@@ -172,35 +180,49 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
 
   private endpointFindings(): Finding[] {
     const findings: Finding[] = [];
-    const binds = [...this.binds.values()];
+    // Only binds of one group (transport and port) can collide or serve a connect.
+    const bindsByGroup = new Map<string, EndpointSites[]>();
+    for (const bind of this.binds.values()) {
+      const group = bindsByGroup.get(bind.address.group);
+      if (group) group.push(bind);
+      else bindsByGroup.set(bind.address.group, [bind]);
+    }
     const reported = new Set<EndpointSites>();
-    for (const bind of binds) {
+    const conflicts = new Map<string, Finding>();
+    for (const bind of this.binds.values()) {
       if (reported.has(bind)) continue;
-      const colliding = binds.filter((other) => bindsCollide(bind.address, other.address));
+      const colliding = bindsByGroup.get(bind.address.group)!.filter((other) => bindsCollide(bind.address, other.address));
       const evidence = colliding.flatMap((entry) => evidenceOf(entry.sites));
       if (evidence.length < 2) continue;
       for (const entry of colliding) reported.add(entry);
       const display = (colliding.find((entry) => entry.address.host === "*") ?? bind).address.display;
-      findings.push(
-        makeFinding({
-          kind: "endpoint-conflict",
-          severity: "high",
-          subject: display,
-          question: `${display} is bound in ${evidence.length} places (${where(evidence)}): only one socket can bind it on a host, so which one owns it?`,
-          evidence: evidence.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line),
-        }),
-      );
+      evidence.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+      // Several keys make one conflict: its memo key is everything the finding is built from.
+      const signature = `${display}\u0000${where(evidence)}`;
+      let finding = this.conflicts.get(signature);
+      finding ??= makeFinding({
+        kind: "endpoint-conflict",
+        severity: "high",
+        subject: display,
+        question: `${display} is bound in ${evidence.length} places (${where(evidence)}): only one socket can bind it on a host, so which one owns it?`,
+        evidence,
+      });
+      conflicts.set(signature, finding);
+      findings.push(finding);
     }
+    this.conflicts = conflicts;
     for (const connect of this.connects.values()) {
-      if (binds.some((bind) => bindServes(bind.address, connect.address))) continue;
-      const evidence = evidenceOf(connect.sites);
+      if ((bindsByGroup.get(connect.address.group) ?? []).some((bind) => bindServes(bind.address, connect.address))) continue;
       findings.push(
-        makeFinding({
-          kind: "unbound-endpoint",
-          severity: "medium",
-          subject: connect.address.display,
-          question: `${connect.address.display} is connected to (${where(evidence)}) but bound nowhere in the watched code: which process binds it, or is the address wrong?`,
-          evidence,
+        this.remember(connect.sites, "unbound-endpoint", () => {
+          const evidence = evidenceOf(connect.sites);
+          return makeFinding({
+            kind: "unbound-endpoint",
+            severity: "medium",
+            subject: connect.address.display,
+            question: `${connect.address.display} is connected to (${where(evidence)}) but bound nowhere in the watched code: which process binds it, or is the address wrong?`,
+            evidence,
+          });
         }),
       );
     }
@@ -228,6 +250,13 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
   private classFindings(): Finding[] {
     const findings: Finding[] = [];
     const all = [...this.classes.values()].flat();
+    const derived = new Map<string, ClassEntry[]>();
+    for (const entry of all)
+      for (const base of entry.facts.bases) {
+        const list = derived.get(base);
+        if (list) list.push(entry);
+        else derived.set(base, [entry]);
+      }
     for (const entry of all) {
       const { facts, file } = entry;
       const lineage = this.lineage(entry);
@@ -236,21 +265,22 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
         const assigned = new Set(lineage.flatMap((member) => member.facts.assigned));
         for (const use of facts.used) {
           if (assigned.has(use.attr)) continue;
-          const evidence = [classSite, { file, line: use.line }];
           findings.push(
-            makeFinding({
-              kind: "uninitialized-attribute",
-              severity: "high",
-              subject: `${facts.name}.${use.attr}`,
-              question: `${facts.name} (${file}:${facts.line}) calls a method on ${use.attr} at line ${use.line}, but neither it nor its bases ever assign ${use.attr}: where should it be initialised?`,
-              evidence,
-            }),
+            this.remember(entry, `uninitialized-attribute\u0000${use.attr}`, () =>
+              makeFinding({
+                kind: "uninitialized-attribute",
+                severity: "high",
+                subject: `${facts.name}.${use.attr}`,
+                question: `${facts.name} (${file}:${facts.line}) calls a method on ${use.attr} at line ${use.line}, but neither it nor its bases ever assign ${use.attr}: where should it be initialised?`,
+                evidence: [classSite, { file, line: use.line }],
+              }),
+            ),
           );
         }
       }
       if (facts.pushed.length === 0) continue;
       // Readers may be the class, its ancestors, classes deriving from it, or code elsewhere (`worker.queue.pop()`).
-      const family = [...(lineage ?? [entry]), ...all.filter((other) => other.facts.bases.includes(facts.name))];
+      const family = [...(lineage ?? [entry]), ...(derived.get(facts.name) ?? [])];
       const read = new Set(family.flatMap((member) => member.facts.read));
       const pushedBy = new Map<string, Evidence[]>();
       for (const push of facts.pushed) {
@@ -260,15 +290,16 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
         else pushedBy.set(push.attr, [{ file, line: push.line }]);
       }
       for (const [attr, pushes] of pushedBy) {
-        const evidence = [classSite, ...pushes];
         findings.push(
-          makeFinding({
-            kind: "undrained-queue",
-            severity: "medium",
-            subject: `${facts.name}.${attr}`,
-            question: `${facts.name} (${file}:${facts.line}) adds to ${attr} (${where(pushes)}) but nothing ever reads or drains it: who consumes it, or does it grow without bound?`,
-            evidence,
-          }),
+          this.remember(entry, `undrained-queue\u0000${attr}`, () =>
+            makeFinding({
+              kind: "undrained-queue",
+              severity: "medium",
+              subject: `${facts.name}.${attr}`,
+              question: `${facts.name} (${file}:${facts.line}) adds to ${attr} (${where(pushes)}) but nothing ever reads or drains it: who consumes it, or does it grow without bound?`,
+              evidence: [classSite, ...pushes],
+            }),
+          ),
         );
       }
     }
