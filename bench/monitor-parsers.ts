@@ -10,7 +10,8 @@
  *
  * Every sample is a fresh `node` process (what a worker thread pays once), the candidates
  * interleaved. Start-up is import + init + grammar load; each file is parsed and its whole tree
- * walked once (the analysis walks it too); RSS is read after the last file.
+ * walked once (the analysis walks it too); RSS is read after the last file. The last two rows run
+ * the integration monitor's own worker (the chosen parser plus fact extraction) on the same files.
  *
  *   npx tsx bench/monitor-parsers.ts [samples]     (default 7; PARSER_BENCH_FILES, default 100 per language)
  */
@@ -75,9 +76,22 @@ function typescriptFile(seed: number): string {
 interface Candidate {
   name: string;
   language: "python" | "typescript";
-  /** Module code that sets `parseAndWalk(source) => nodeCount` after loading its parser. */
+  /** Module code that sets `parseAndWalk(source, file) => nodeCount` (or a promise of it) after loading its parser. */
   setup: string;
+  /** Node options of the child (the worker rows run the TypeScript sources through tsx). */
+  execArgv?: string[];
 }
+
+/** The integration monitor's own worker: parse with the chosen parser, then extract the facts. */
+const integrationWorker = `
+const { default: analyse } = await import(${JSON.stringify(new URL("../src/actors/monitors/analysis/integration/worker.ts", import.meta.url).href)});
+const { BUILTIN_DIALECTS } = await import(${JSON.stringify(new URL("../src/actors/monitors/analysis/integration/dialect.ts", import.meta.url).href)});
+await analyse({ path: "warm.py", content: "", dialects: [...BUILTIN_DIALECTS] });
+const parseAndWalk = async (source, file) => {
+  const facts = await analyse({ path: file, content: source, dialects: [...BUILTIN_DIALECTS] });
+  if (facts.messages.length === 0) throw new Error("no facts");
+  return 1000;
+};`;
 
 const wasm = (grammar: string): string => `
 const { Parser, Language } = await import("web-tree-sitter");
@@ -135,6 +149,8 @@ const parseAndWalk = (source) => {
 };`,
   },
   { name: "native tree-sitter (tree-sitter-typescript)", language: "typescript", setup: native("tree-sitter-typescript", "typescript") },
+  { name: "integration worker: wasm parse + facts (tsx)", language: "python", setup: integrationWorker, execArgv: ["--import", "tsx"] },
+  { name: "integration worker: wasm parse + facts (tsx)", language: "typescript", setup: integrationWorker, execArgv: ["--import", "tsx"] },
 ];
 
 interface Sample {
@@ -143,17 +159,20 @@ interface Sample {
   rssMb: number;
 }
 
+const idOf = (candidate: Candidate): string => `${candidate.name} ${candidate.language}`;
+
 function childScript(candidate: Candidate, files: string[]): string {
   return `
 const t0 = performance.now();
 ${candidate.setup}
 const startupMs = performance.now() - t0;
 const { readFileSync } = await import("node:fs");
-const sources = ${JSON.stringify(files)}.map((file) => readFileSync(file, "utf8"));
+const files = ${JSON.stringify(files)};
+const sources = files.map((file) => readFileSync(file, "utf8"));
 const perFileMs = [];
-for (const source of sources) {
+for (const [index, source] of sources.entries()) {
   const start = performance.now();
-  if (parseAndWalk(source) < 100) throw new Error("tree too small");
+  if ((await parseAndWalk(source, files[index])) < 100) throw new Error("tree too small");
   perFileMs.push(performance.now() - start);
 }
 process.stdout.write(JSON.stringify({ startupMs, perFileMs, rssMb: process.memoryUsage.rss() / 2 ** 20 }));`;
@@ -161,12 +180,16 @@ process.stdout.write(JSON.stringify({ startupMs, perFileMs, rssMb: process.memor
 
 function runSample(candidate: Candidate, files: string[]): Sample | { error: string } {
   try {
-    const out = execFileSync(process.execPath, ["--input-type=module", "--eval", childScript(candidate, files)], {
-      cwd: ROOT,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 120_000,
-    });
+    const out = execFileSync(
+      process.execPath,
+      [...(candidate.execArgv ?? []), "--input-type=module", "--eval", childScript(candidate, files)],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        timeout: 120_000,
+      },
+    );
     return JSON.parse(out) as Sample;
   } catch (error) {
     const text = String((error as { stderr?: string }).stderr ?? error);
@@ -191,21 +214,21 @@ try {
     filesOf.python.push(py);
     filesOf.typescript.push(ts);
   }
-  const samples = new Map<string, Sample[]>(candidates.map((c) => [c.name, []]));
+  const samples = new Map<string, Sample[]>(candidates.map((c) => [idOf(c), []]));
   const failures = new Map<string, string>();
   for (let round = 0; round < SAMPLES; round++) {
     for (const candidate of candidates) {
-      if (failures.has(candidate.name)) continue;
+      if (failures.has(idOf(candidate))) continue;
       const sample = runSample(candidate, filesOf[candidate.language]);
-      if ("error" in sample) failures.set(candidate.name, sample.error);
-      else samples.get(candidate.name)!.push(sample);
+      if ("error" in sample) failures.set(idOf(candidate), sample.error);
+      else samples.get(idOf(candidate))!.push(sample);
     }
   }
 
   console.log(`\nParsers: ${FILES} generated files per language (~190 lines each), ${SAMPLES} fresh processes per parser, medians\n`);
   const rows = candidates.map((candidate) => {
-    const runs = samples.get(candidate.name)!;
-    if (runs.length === 0) return { candidate, text: `unavailable: ${failures.get(candidate.name)}` };
+    const runs = samples.get(idOf(candidate))!;
+    if (runs.length === 0) return { candidate, text: `unavailable: ${failures.get(idOf(candidate))}` };
     // Per-file time after the first (warm) file, median over files, then over processes.
     const perFile = median(runs.map((run) => median(run.perFileMs.slice(1))));
     const first = median(runs.map((run) => run.perFileMs[0]!));
@@ -238,6 +261,9 @@ try {
   console.log(format(header));
   console.log(widths.map((width) => "-".repeat(width)).join("  "));
   for (const cells of table) console.log(format(cells));
+  console.log(
+    "\n(tsx) rows run the worker from its TypeScript sources: their start-up includes compiling them; their per-file time is parse + walk + facts.",
+  );
 
   const figure = (name: string) =>
     rows.find((row) => row.candidate.name === name && "figures" in row)?.["figures" as never] as
