@@ -112,6 +112,7 @@ async function startMonitor<Facts, Extra>(
     maxQueue: options.queue,
     taskTimeoutMs: parseDuration(options.taskTimeout, "taskTimeout"),
   });
+  const index = spec.createIndex(options);
   const engine = new MonitorEngine<Facts>({
     roots,
     filter: createPathFilter({ include: options.include ?? spec.include, exclude }),
@@ -126,7 +127,7 @@ async function startMonitor<Facts, Extra>(
     isFacts: (value): value is Facts => spec.isFacts(value),
     factsBytes: (facts) => spec.factsBytes(facts),
     cache: new ResultCache<Facts>({ entries: options.cache.files, bytes: options.cache.bytes }),
-    index: spec.createIndex(options),
+    index,
     onFindings: (diff) => {
       for (const finding of diff.raised) void publish(ctx, spec.topics.question, { ...finding, monitor: ctx.id } satisfies QuestionMessage);
       for (const finding of diff.resolved) {
@@ -182,7 +183,7 @@ async function startMonitor<Facts, Extra>(
   }, MEMORY_CHECK_MS);
   const removeStatus = ctx.ops.status(() => {
     const stats = engine.stats();
-    return { ...stats, failed: stats.failed.length, roots };
+    return { ...stats, failed: stats.failed.length, roots, ...index.stats?.() };
   });
   const stopMetrics = monitorMetrics(ctx.metrics, ctx.id, () => engine.stats(), ctx.clock);
 

@@ -64,6 +64,8 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
   private readonly classes = new Map<string, ClassEntry[]>();
   /** Attribute name → files reading it on something other than `self` / `this`. */
   private readonly foreignReads = new Map<string, number>();
+  private unresolved = 0;
+  private withSyntaxErrors = 0;
   /**
    * Findings built before, by what they were built from (a key's sites, a class's facts): both are
    * replaced whenever they change, so an unchanged key reuses its finding instead of hashing it again.
@@ -83,6 +85,8 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
   set(path: string, facts: IntegrationFacts): void {
     this.delete(path);
     this.files.set(path, facts);
+    this.unresolved += facts.unresolved.length;
+    if (facts.syntaxErrors.length > 0) this.withSyntaxErrors += 1;
     for (const message of facts.messages) {
       if (message.role === "publish") reference(this.published, message.topic, () => ({ sites: new Map() }), path, message.line);
       else {
@@ -107,6 +111,8 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
     const facts = this.files.get(path);
     if (!facts) return;
     this.files.delete(path);
+    this.unresolved -= facts.unresolved.length;
+    if (facts.syntaxErrors.length > 0) this.withSyntaxErrors -= 1;
     for (const message of facts.messages) {
       if (message.role === "publish") unreference(this.published, message.topic, path);
       else unreference(this.subscriptions, `${message.match}\u0000${message.topic}`, path);
@@ -129,9 +135,18 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
 
   /** Places that could not be resolved to a topic or endpoint, over every file. */
   unresolvedCount(): number {
-    let count = 0;
-    for (const facts of this.files.values()) count += facts.unresolved.length;
-    return count;
+    return this.unresolved;
+  }
+
+  stats(): Record<string, number> {
+    return {
+      topics: this.published.size,
+      subscriptions: this.subscriptions.size,
+      endpoints: this.binds.size + this.connects.size,
+      classes: this.classes.size,
+      unresolved: this.unresolved,
+      filesWithSyntaxErrors: this.withSyntaxErrors,
+    };
   }
 
   findings(): Finding[] {

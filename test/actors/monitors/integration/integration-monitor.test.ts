@@ -75,12 +75,14 @@ describe("kind: integration-monitor (built in)", () => {
     const health = (await (await fetch(`${scope.runtime.opsAddress!.url}/health`)).json()) as {
       actors: Array<{ path: string; status?: Record<string, unknown> }>;
     };
-    // broken.py and broken.ts parse in part: tracked, not failed.
+    // broken.py and broken.ts parse in part: tracked, not failed, counted; a publish cut short is unresolved.
     for (const id of ["py", "ts"])
       expect(health.actors.find((actor) => actor.path === `root/${id}`)?.status).toMatchObject({
         filesTracked: 4,
         failed: 0,
         openFindings: 6,
+        filesWithSyntaxErrors: 1,
+        unresolved: id === "py" ? 1 : 0,
       });
 
     // A subscriber for the orphan (Python) and the missing field (TypeScript) resolve those findings.
