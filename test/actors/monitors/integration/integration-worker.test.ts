@@ -119,6 +119,33 @@ describe("the integration worker (no threads)", () => {
     expect(typescript.unresolved).toEqual([{ role: "publish", dialect: "plexus", line: 6 }]);
   });
 
+  it("resolves `||` and `or` environment defaults, concatenation and nested constants, and leaves other reads unresolved", async () => {
+    const python = await inline(
+      "env.py",
+      [
+        "import os",
+        'BASE = os.environ.get("BASE") or "jobs"',
+        'TOPIC = BASE + ".done"',
+        "bus.publish(TOPIC, {})",
+        'bus.publish(os.environ["STRICT"], {})',
+        "bus.publish(f\"{BASE}.{os.getenv('KIND', default='x')}\", {})",
+      ].join("\n"),
+    );
+    expect(messages(python)).toEqual(["publish jobs.done exact plexus:4", "publish jobs.x exact plexus:6"]);
+    expect(python.unresolved).toEqual([{ role: "publish", dialect: "plexus", line: 5 }]);
+    const typescript = await inline(
+      "env.ts",
+      [
+        'const BASE = process.env["BASE"] || "jobs";',
+        "export const TOPIC = `${BASE}.done` as const;",
+        "await ctx.bus.publish(TOPIC, {});",
+        "await ctx.bus.publish(config.topic, {});",
+      ].join("\n"),
+    );
+    expect(messages(typescript)).toEqual(["publish jobs.done exact plexus:3"]);
+    expect(typescript.unresolved).toEqual([{ role: "publish", dialect: "plexus", line: 4 }]);
+  });
+
   it("uses only the dialects it is given, and custom ones", async () => {
     const custom: Dialect = {
       name: "lab",
