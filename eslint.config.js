@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import layers from "./lint/layers.js";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".plexus/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".plexus/**", "test/fixtures/monitors/integration/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -55,12 +55,20 @@ async function child(contender: Contender, dir: string, cache: string): Promise<
   console.log(JSON.stringify({ ms, files: report.stats.files, analysed: report.stats.analysed, failed: report.stats.failed }));
 }
 
-function runChild(contender: Contender, dir: string, cache: string): Promise<{ ms: number; files: number; analysed: number; failed: number }> {
+function runChild(
+  contender: Contender,
+  dir: string,
+  cache: string,
+): Promise<{ ms: number; files: number; analysed: number; failed: number }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", self, "--child", contender, dir, cache], { stdio: ["ignore", "pipe", "inherit"] });
+    const proc = spawn(process.execPath, ["--import", "tsx", self, "--child", contender, dir, cache], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     proc.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    proc.once("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(`${contender} exited ${code}`))));
+    proc.once("close", (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(`${contender} exited ${code}`)),
+    );
   });
 }
 
@@ -87,8 +95,12 @@ function pythonAst(dir: string): number {
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 async function main(): Promise<void> {
-  console.log(`\n## monitor-cold: integration analysis of generated trees (node ${process.version}, ${PYTHON}, ${ROUNDS} rounds, medians)\n`);
-  console.log("| files | pool (2 threads) s | one thread s | speed-up | Python files: pool s | Python files: CPython ast s | ratio | warm start s |");
+  console.log(
+    `\n## monitor-cold: integration analysis of generated trees (node ${process.version}, ${PYTHON}, ${ROUNDS} rounds, medians)\n`,
+  );
+  console.log(
+    "| files | pool (2 threads) s | one thread s | speed-up | Python files: pool s | Python files: CPython ast s | ratio | warm start s |",
+  );
   console.log("|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const size of SIZES) {
     const dir = await mkdtemp(join(tmpdir(), `plexus-monitor-cold-${size}-`));
@@ -111,9 +123,33 @@ async function main(): Promise<void> {
       );
       if (size === Math.max(...SIZES)) {
         recordHeadlines("monitor-cold", [
-          { measure: `cold scan, ${size.toLocaleString("en-US")} files, s`, plexus: s("pool"), baselineName: "one thread", baseline: s("one-thread"), target: "≤ 30 s and ≥ 1.7× faster", met: s("pool") <= 30 && s("one-thread") / s("pool") >= 1.7, digits: 2 },
-          { measure: `Python files of ${size.toLocaleString("en-US")}, s`, plexus: s("pool-python-only"), baselineName: "CPython ast", baseline: s("python"), target: "≤ CPython", met: s("pool-python-only") <= s("python"), digits: 2 },
-          { measure: `warm start, ${size.toLocaleString("en-US")} files, s`, plexus: s("warm"), baselineName: "cold", baseline: s("pool"), target: "≤ 3 s", met: s("warm") <= 3, digits: 2 },
+          {
+            measure: `cold scan, ${size.toLocaleString("en-US")} files, s`,
+            plexus: s("pool"),
+            baselineName: "one thread",
+            baseline: s("one-thread"),
+            target: "≤ 30 s and ≥ 1.7× faster",
+            met: s("pool") <= 30 && s("one-thread") / s("pool") >= 1.7,
+            digits: 2,
+          },
+          {
+            measure: `Python files of ${size.toLocaleString("en-US")}, s`,
+            plexus: s("pool-python-only"),
+            baselineName: "CPython ast",
+            baseline: s("python"),
+            target: "≤ CPython",
+            met: s("pool-python-only") <= s("python"),
+            digits: 2,
+          },
+          {
+            measure: `warm start, ${size.toLocaleString("en-US")} files, s`,
+            plexus: s("warm"),
+            baselineName: "cold",
+            baseline: s("pool"),
+            target: "≤ 3 s",
+            met: s("warm") <= 3,
+            digits: 2,
+          },
         ]);
       }
     } finally {
@@ -121,7 +157,9 @@ async function main(): Promise<void> {
       await rm(cache, { force: true });
     }
   }
-  console.log("\nTimes are inside the scanning process (from runScan's call to its result), except CPython's (the whole process, which includes its start-up of ~20 ms).");
+  console.log(
+    "\nTimes are inside the scanning process (from runScan's call to its result), except CPython's (the whole process, which includes its start-up of ~20 ms).",
+  );
 }
 
 if (process.argv[2] === "--child") await child(process.argv[3] as Contender, process.argv[4]!, process.argv[5]!);

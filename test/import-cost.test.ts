@@ -76,6 +76,9 @@ describe('import "plexus" stays light', () => {
     const loaded = await packagesLoaded("ops-off", false);
     expect(loaded).toContain("xstate"); // a witness: the recording saw the runtime's own dependencies
     for (const heavy of ["ioredis", "zeromq", "fastify", "yaml", "ajv"]) expect(loaded, `${heavy} was loaded`).not.toContain(heavy);
+    // The built-in monitor kinds load their machinery and parsers only when one starts.
+    for (const heavy of ["web-tree-sitter", "piscina", "chokidar", "@parcel/watcher", "lru-cache"])
+      expect(loaded, `${heavy} was loaded`).not.toContain(heavy);
   });
 
   it("loads fastify once the ops server is enabled, and still no network client", async () => {

@@ -2,7 +2,14 @@ import type { AnyActorDefinition } from "../runtime/define-actor.js";
 import { curiosityActor } from "./curiosity/actor.js";
 import { heartbeatActor } from "./heartbeat/actor.js";
 import { explorationMonitorActor } from "./monitors/exploration/actor.js";
+import { integrationMonitor } from "./monitors/integration/actor.js";
 import { proxyActor } from "./proxy/actor.js";
 
 /** The actor kinds every runtime knows without being told (a kind you register with the same name replaces one). */
-export const builtinKinds: readonly AnyActorDefinition[] = [heartbeatActor, proxyActor, explorationMonitorActor, curiosityActor];
+export const builtinKinds: readonly AnyActorDefinition[] = [
+  heartbeatActor,
+  proxyActor,
+  integrationMonitor,
+  explorationMonitorActor,
+  curiosityActor,
+];

@@ -3,6 +3,7 @@ import type { Clock } from "../../common/clock.js";
 import { parseDuration } from "../../common/durations.js";
 import type { Logger } from "../../common/logger.js";
 import { AnalysisPool } from "./analysis-pool.js";
+import type { CrossFileIndex } from "./cross-file-index.js";
 import { analysisWorker } from "./analysis-worker.js";
 import type { FindingsDiff } from "./findings-ledger.js";
 import { MonitorEngine } from "./monitor-engine.js";
@@ -38,7 +39,7 @@ export function buildMonitorEngine<Facts, Extra>(
   spec: MonitorSpec<Facts, Extra>,
   options: MonitorOptions & Extra,
   context: EngineContext,
-): { engine: MonitorEngine<Facts>; pool: AnalysisPool; roots: string[] } {
+): { engine: MonitorEngine<Facts>; pool: AnalysisPool; roots: string[]; index: CrossFileIndex<Facts> } {
   const roots = (Array.isArray(options.watch) ? options.watch : [options.watch]).map((root) => resolve(root));
   const exclude = options.exclude ?? DEFAULT_EXCLUDES;
   const worker = typeof spec.worker === "string" ? analysisWorker(spec.worker) : spec.worker;
@@ -53,6 +54,7 @@ export function buildMonitorEngine<Facts, Extra>(
     : options.watcher === "parcel"
       ? (request: Parameters<WatchBackend>[0]) => watchWithParcel(request, exclude)
       : watchWithChokidar;
+  const index = spec.createIndex(options);
   const engine = new MonitorEngine<Facts>({
     roots,
     filter: createPathFilter({ include: options.include ?? spec.include, exclude }),
@@ -68,10 +70,10 @@ export function buildMonitorEngine<Facts, Extra>(
     isFacts: (value): value is Facts => spec.isFacts(value),
     factsBytes: (facts) => spec.factsBytes(facts),
     cache: new ResultCache<Facts>({ entries: options.cache.files, bytes: options.cache.bytes }),
-    index: spec.createIndex(options),
+    index,
     onFindings: (diff) => context.onFindings(diff),
     clock: context.clock,
     log: context.log,
   });
-  return { engine, pool, roots };
+  return { engine, pool, roots, index };
 }

@@ -10,4 +10,6 @@ export interface CrossFileIndex<Facts> {
   delete(path: string): void;
   /** Every finding the index supports now. */
   findings(): Finding[];
+  /** Counts of the monitor's own, shown beside the framework's in its `/health` status. */
+  stats?(): Record<string, number>;
 }

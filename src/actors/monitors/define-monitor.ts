@@ -1,4 +1,5 @@
 import { parseDuration } from "../../common/durations.js";
+import { NonRetryableError } from "../../common/errors.js";
 import type { ActorContext } from "../../runtime/actor-context.js";
 import { defineActor, type OptionsSchema, type StartActorDefinition } from "../../runtime/define-actor.js";
 import type { Finding } from "./finding.js";
@@ -66,7 +67,9 @@ async function startMonitor<Facts, Extra>(
     import("./monitor-snapshot.js"),
   ]);
   const options = ctx.options;
-  const { engine, pool, roots } = buildMonitorEngine(spec, options, {
+  const problem = spec.check?.(options);
+  if (problem !== undefined) throw new NonRetryableError(`${spec.kind} options: ${problem}`, { code: "CONFIG_INVALID" });
+  const { engine, pool, roots, index } = buildMonitorEngine(spec, options, {
     watch: true,
     clock: ctx.clock,
     log: ctx.log,
@@ -123,7 +126,7 @@ async function startMonitor<Facts, Extra>(
   }, MEMORY_CHECK_MS);
   const removeStatus = ctx.ops.status(() => {
     const stats = engine.stats();
-    return { ...stats, failed: stats.failed.length, roots };
+    return { ...stats, failed: stats.failed.length, roots, ...index.stats?.() };
   });
   const stopMetrics = monitorMetrics(ctx.metrics, ctx.id, () => engine.stats(), ctx.clock);
 

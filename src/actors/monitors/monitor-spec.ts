@@ -23,6 +23,8 @@ export interface MonitorSpec<Facts, Extra = unknown> {
   /** Approximate retained size of a file's facts, for the cache's byte bound. */
   factsBytes(facts: Facts): number;
   createIndex(options: MonitorOptions & Extra): CrossFileIndex<Facts>;
+  /** What the options schema cannot say (e.g. names that must exist): a problem stops the start, non-retryably, before anything is acquired. */
+  check?(options: MonitorOptions & Extra): string | undefined;
   /** How each finding kind is described in `plexus scan --format sarif` (rule titles and help). */
   rules?: Readonly<Record<string, FindingRule>>;
   /** Topics new findings and resolutions are published on. */
