@@ -28,6 +28,9 @@ export interface AnalysisPoolStats {
   timedOut: number;
   /** Tasks whose worker died under them (a native crash or `process.exit`); the worker was replaced. */
   crashed: number;
+  /** Worker threads that failed outside any task (e.g. their module could not load). */
+  workerErrors: number;
+  lastWorkerError?: string;
   /** Monitors holding the pool. */
   holders: number;
 }
@@ -65,6 +68,8 @@ export class AnalysisPool {
   private failed = 0;
   private timedOut = 0;
   private crashed = 0;
+  private workerErrors = 0;
+  private lastWorkerError: string | undefined;
 
   private constructor(
     private readonly key: string,
@@ -84,10 +89,19 @@ export class AnalysisPool {
         ...(options.execArgv ? { execArgv: options.execArgv } : {}),
       });
       pool = new AnalysisPool(key, piscina, options);
+      // A worker that cannot even start (its module missing, a syntax error in it) is reported
+      // here, outside any task: without a listener that event would end the process.
+      piscina.on("error", (error: unknown) => pool?.workerFailed(error));
       shared.set(key, pool);
     }
     pool.holders += 1;
     return pool;
+  }
+
+  /** A worker thread failed outside a task; the tasks it would have run fail on their own. */
+  private workerFailed(error: unknown): void {
+    this.workerErrors += 1;
+    this.lastWorkerError = error instanceof Error ? error.message : String(error);
   }
 
   /** Runs one task; rejects with an {@link AnalysisError} saying why it produced nothing. */
@@ -129,6 +143,8 @@ export class AnalysisPool {
       failed: this.failed,
       timedOut: this.timedOut,
       crashed: this.crashed,
+      workerErrors: this.workerErrors,
+      ...(this.lastWorkerError === undefined ? {} : { lastWorkerError: this.lastWorkerError }),
       holders: this.holders,
     };
   }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AnalysisPool, type AnalysisPoolOptions } from "../../../src/actors/monitors/analysis-pool.js";
+import { waitFor } from "../../helpers/wait.js";
 
 const probe = new URL("../../fixtures/monitors/probe-analysis.ts", import.meta.url).href;
 type Task = { behave: "ok" | "throw" | "exit" | "hang" | "slow"; path: string };
@@ -95,5 +96,12 @@ describe("the analysis pool settles every task and keeps its size", () => {
     const fresh = acquire();
     expect(fresh).not.toBe(first);
     expect(await fresh.run<Task, string>({ behave: "ok", path: "new pool" })).toBe("analysed new pool");
+  });
+
+  it("a worker module that cannot load fails its tasks and is counted, without ending the process", async () => {
+    const pool = acquire({ filename: new URL("../../fixtures/monitors/no-such-analysis.ts", import.meta.url).href, threads: 1 });
+    const outcome = await settle(pool.run<Task, string>({ behave: "ok", path: "x" }));
+    expect(["ANALYSIS_FAILED", "ANALYSIS_CRASHED"]).toContain(outcome);
+    await waitFor(() => pool.stats().workerErrors > 0 || pool.stats().failed > 0, "the failure to be counted");
   });
 });
