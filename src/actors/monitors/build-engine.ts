@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Clock } from "../../common/clock.js";
 import { parseDuration } from "../../common/durations.js";
+import { NonRetryableError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import { AnalysisPool } from "./analysis-pool.js";
 import type { CrossFileIndex } from "./cross-file-index.js";
@@ -32,7 +33,8 @@ const noWatching: WatchBackend = () => Promise.resolve({ close: () => Promise.re
 
 /**
  * Builds a monitor's engine from its spec and options (defaults applied), on the shared analysis
- * pool (the caller releases it). The monitor actor and `plexus scan` both use it, so a scan runs
+ * pool (the caller releases it); options the spec's `check` refuses throw a non-retryable
+ * `CONFIG_INVALID` before anything is acquired. The monitor actor and `plexus scan` both use it, so a scan runs
  * exactly the analysis a monitor runs.
  */
 export function buildMonitorEngine<Facts, Extra>(
@@ -40,6 +42,8 @@ export function buildMonitorEngine<Facts, Extra>(
   options: MonitorOptions & Extra,
   context: EngineContext,
 ): { engine: MonitorEngine<Facts>; pool: AnalysisPool; roots: string[]; index: CrossFileIndex<Facts> } {
+  const problem = spec.check?.(options);
+  if (problem !== undefined) throw new NonRetryableError(`${spec.kind} options: ${problem}`, { code: "CONFIG_INVALID" });
   const roots = (Array.isArray(options.watch) ? options.watch : [options.watch]).map((root) => resolve(root));
   const exclude = options.exclude ?? DEFAULT_EXCLUDES;
   const worker = typeof spec.worker === "string" ? analysisWorker(spec.worker) : spec.worker;

@@ -1,5 +1,4 @@
 import { parseDuration } from "../../common/durations.js";
-import { NonRetryableError } from "../../common/errors.js";
 import type { ActorContext } from "../../runtime/actor-context.js";
 import { defineActor, type OptionsSchema, type StartActorDefinition } from "../../runtime/define-actor.js";
 import type { Finding } from "./finding.js";
@@ -67,8 +66,6 @@ async function startMonitor<Facts, Extra>(
     import("./monitor-snapshot.js"),
   ]);
   const options = ctx.options;
-  const problem = spec.check?.(options);
-  if (problem !== undefined) throw new NonRetryableError(`${spec.kind} options: ${problem}`, { code: "CONFIG_INVALID" });
   const { engine, pool, roots, index } = buildMonitorEngine(spec, options, {
     watch: true,
     clock: ctx.clock,
