@@ -1,4 +1,12 @@
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
+import { DEFAULT_OPS_URL } from "./config-file.js";
+
+/** `--url` and `-c`: how a client command finds a running runtime's ops server. */
+export function opsServerOptions(command: Command): Command {
+  return command
+    .option("--url <url>", `ops server of the runtime (default: the -c config's runtime.ops, else ${DEFAULT_OPS_URL})`)
+    .option("-c, --config <file>", "find the ops server from this config's runtime.ops host and port");
+}
 
 /** Commander parser for a positive integer option (`--count`). */
 export function positiveInteger(value: string): number {

@@ -2,7 +2,7 @@ import { Option, type Command } from "commander";
 import type { QuestionsBody } from "../actors/curiosity/actor.js";
 import { CliError } from "./cli-error.js";
 import { writeOut, type CliIo } from "./cli-io.js";
-import { positiveInteger } from "./command-options.js";
+import { positiveInteger, opsServerOptions } from "./command-options.js";
 import { DEFAULT_OPS_URL, readConfigEndpoint, resolveConfigPath } from "./config-file.js";
 import { ExitCode } from "./exit-codes.js";
 import { OpsClient } from "./ops-client.js";
@@ -18,11 +18,11 @@ export interface QuestionsOptions {
 
 /** Registers `plexus questions`. */
 export function registerQuestionsCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
-    .command("questions")
-    .description("list the questions monitors have asked a running runtime (its curiosity actor), most important first")
-    .option("--url <url>", `ops server of the runtime (default: the -c config's runtime.ops, else ${DEFAULT_OPS_URL})`)
-    .option("-c, --config <file>", "find the ops server from this config's runtime.ops host and port")
+  opsServerOptions(
+    program
+      .command("questions")
+      .description("list the questions monitors have asked a running runtime (its curiosity actor), most important first"),
+  )
     .option("--json", "print the /questions answer as JSON instead of a table")
     .addOption(new Option("--severity <level>", "only questions of this severity or above").choices(["low", "medium", "high"]))
     .option("--monitor <id>", "only questions asked by this monitor (its child id)")

@@ -5,6 +5,7 @@ import { groupsOf } from "../transports/transport-metrics.js";
 import { writeOut, type CliIo } from "./cli-io.js";
 import { DEFAULT_OPS_URL, readConfigEndpoint, resolveConfigPath } from "./config-file.js";
 import { ExitCode } from "./exit-codes.js";
+import { opsServerOptions } from "./command-options.js";
 import { OpsClient } from "./ops-client.js";
 
 export interface StatusOptions {
@@ -15,11 +16,7 @@ export interface StatusOptions {
 
 /** Registers `plexus status`. */
 export function registerStatusCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
-    .command("status")
-    .description("show the live supervision tree of a running runtime")
-    .option("--url <url>", `ops server of the runtime (default: the -c config's runtime.ops, else ${DEFAULT_OPS_URL})`)
-    .option("-c, --config <file>", "find the ops server from this config's runtime.ops host and port")
+  opsServerOptions(program.command("status").description("show the live supervision tree of a running runtime"))
     .option("--json", "print {health, tree} as JSON instead of a table")
     .addHelpText(
       "after",

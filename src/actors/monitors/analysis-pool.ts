@@ -120,7 +120,11 @@ export class AnalysisPool {
         return;
       }
       this.waiting.push(entry);
-      signal?.addEventListener("abort", () => this.cancelWaiting(entry), { once: true });
+      if (signal) {
+        // Removed once the task leaves the queue: callers share one long-lived signal.
+        entry.onCancel = () => this.cancelWaiting(entry);
+        signal.addEventListener("abort", entry.onCancel, { once: true });
+      }
     });
   }
 
@@ -150,11 +154,20 @@ export class AnalysisPool {
   }
 
   private dispatch(entry: Waiting): void {
+    if (entry.onCancel) entry.signal?.removeEventListener("abort", entry.onCancel);
     this.active += 1;
-    const timeout = AbortSignal.timeout(this.options.taskTimeoutMs);
-    const abort = entry.signal ? AbortSignal.any([entry.signal, timeout]) : timeout;
+    // One controller per task, aborted by its own timer or by the caller's signal; both are
+    // released when the task settles, so nothing accumulates on the caller's signal.
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, this.options.taskTimeoutMs);
+    const cancel = (): void => abort.abort();
+    entry.signal?.addEventListener("abort", cancel, { once: true });
     this.pool
-      .run(entry.task, { signal: abort })
+      .run(entry.task, { signal: abort.signal })
       .then(
         (result: unknown) => {
           this.completed += 1;
@@ -162,10 +175,12 @@ export class AnalysisPool {
         },
         (error: unknown) => {
           this.failed += 1;
-          entry.reject(this.classify(error, timeout, entry.signal));
+          entry.reject(this.classify(error, timedOut, entry.signal));
         },
       )
       .finally(() => {
+        clearTimeout(timer);
+        entry.signal?.removeEventListener("abort", cancel);
         this.active -= 1;
         const next = this.waiting.shift();
         if (next && !this.closed) this.dispatch(next);
@@ -179,8 +194,8 @@ export class AnalysisPool {
     entry.reject(new AnalysisError("ANALYSIS_POOL_CLOSED", "the analysis was cancelled"));
   }
 
-  private classify(error: unknown, timeout: AbortSignal, signal: AbortSignal | undefined): AnalysisError {
-    if (timeout.aborted && !signal?.aborted) {
+  private classify(error: unknown, timedOut: boolean, signal: AbortSignal | undefined): AnalysisError {
+    if (timedOut && !signal?.aborted) {
       this.timedOut += 1;
       return new AnalysisError(
         "ANALYSIS_TIMEOUT",
@@ -202,6 +217,8 @@ export class AnalysisPool {
 interface Waiting {
   task: unknown;
   signal: AbortSignal | undefined;
+  /** Removes a waiting task when its caller cancels; detached once the task is dispatched. */
+  onCancel?: () => void;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }

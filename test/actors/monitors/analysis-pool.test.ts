@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { AnalysisPool, type AnalysisPoolOptions } from "../../../src/actors/monitors/analysis-pool.js";
 import { waitFor } from "../../helpers/wait.js";
@@ -103,5 +104,15 @@ describe("the analysis pool settles every task and keeps its size", () => {
     const outcome = await settle(pool.run<Task, string>({ behave: "ok", path: "x" }));
     expect(["ANALYSIS_FAILED", "ANALYSIS_CRASHED"]).toContain(outcome);
     await waitFor(() => pool.stats().workerErrors > 0 || pool.stats().failed > 0, "the failure to be counted");
+  });
+
+  it("leaves no listener on the caller's signal once its tasks settled, however many waited", async () => {
+    const pool = acquire({ threads: 1 });
+    const caller = new AbortController();
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, n) => settle(pool.run<Task, string>({ behave: "ok", path: `p${n}` }, caller.signal))),
+    );
+    expect(outcomes).toHaveLength(30);
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
   });
 });

@@ -5,22 +5,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime, defineActor } from "../../../src/index.js";
 import { silentLogger } from "../../../src/common/logger.js";
 import { defineMonitor, type QuestionMessage } from "../../../src/actors/monitors/define-monitor.js";
-import type { MarkerFacts } from "../../fixtures/monitors/marker-analysis.js";
-import { isMarkerFacts, TopicIndex } from "../../fixtures/monitors/topic-index.js";
+import { markerSpec } from "../../fixtures/monitors/marker-spec.js";
 import { runtimeScope } from "../../helpers/runtime-scope.js";
 import { waitFor } from "../../helpers/wait.js";
 
-const markerMonitor = defineMonitor<MarkerFacts>({
-  kind: "marker-monitor",
-  description: "toy monitor: `publish X` lines nobody subscribes to",
-  include: ["**/*.txt"],
-  worker: { filename: new URL("../../fixtures/monitors/marker-analysis.ts", import.meta.url).href, execArgv: ["--import", "tsx"] },
-  task: (path, content) => ({ path, content }),
-  isFacts: isMarkerFacts,
-  factsBytes: (facts) => JSON.stringify(facts).length,
-  createIndex: () => new TopicIndex(),
-  topics: { question: "test.marker_question", resolved: "test.marker_resolved" },
-});
+const markerMonitor = defineMonitor(markerSpec());
 
 const scope = runtimeScope("plexus-monitor-kind-");
 let tree: string | undefined;

@@ -4,22 +4,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../../src/common/logger.js";
 import type { MonitorOptions } from "../../../src/actors/monitors/monitor-options.js";
-import type { MonitorSpec } from "../../../src/actors/monitors/monitor-spec.js";
 import { runScan } from "../../../src/actors/monitors/run-scan.js";
-import type { MarkerFacts } from "../../fixtures/monitors/marker-analysis.js";
-import { isMarkerFacts, TopicIndex } from "../../fixtures/monitors/topic-index.js";
+import { markerSpec } from "../../fixtures/monitors/marker-spec.js";
 
-const spec: MonitorSpec<MarkerFacts> = {
-  kind: "marker-monitor",
-  description: "toy",
-  include: ["**/*.txt"],
-  worker: { filename: new URL("../../fixtures/monitors/marker-analysis.ts", import.meta.url).href, execArgv: ["--import", "tsx"] },
-  task: (path, content) => ({ path, content }),
-  isFacts: isMarkerFacts,
-  factsBytes: (facts) => JSON.stringify(facts).length,
-  createIndex: () => new TopicIndex(),
-  topics: { question: "q", resolved: "r" },
-};
+const spec = markerSpec();
 
 function options(watch: string): MonitorOptions {
   return {
