@@ -271,18 +271,20 @@ export class BatchPublisher {
    * back to the outbox oldest first. False when the drive must stop.
    */
   private async failed(error: Error): Promise<boolean> {
-    const flight = this.flights.shift() as Flight;
     if (isNonRetryable(error)) {
+      const refused = this.flights.shift() as Flight;
       // Retrying cannot help (e.g. an envelope the transport cannot encode): fail these publishes.
-      this.log.error({ err: error, envelopes: flight.batch.length }, "transport refused a batch for good; the publishes are rejected");
-      for (const settler of flight.settlers) settler.reject(error);
+      this.log.error({ err: error, envelopes: refused.batch.length }, "transport refused a batch for good; the publishes are rejected");
+      for (const settler of refused.settlers) settler.reject(error);
       return true;
     }
     this.online = false;
-    const later = this.flights;
-    this.flights = [];
-    const outcomes = await Promise.all(later.map((other) => other.outcome));
+    // The flights stay listed while the later ones are waited for, so that a close meanwhile
+    // settles and counts them all.
+    const outcomes = await Promise.all(this.flights.slice(1).map((other) => other.outcome));
     if (this.closed) return false;
+    const [flight, ...later] = this.flights as [Flight, ...Flight[]];
+    this.flights = [];
     const unsent: Flight[] = [flight];
     later.forEach((other, i) => {
       if (outcomes[i] === undefined) for (let j = 0; j < other.settlers.length; j++) other.settlers[j]?.resolve(other.batch[j] as Envelope);

@@ -104,4 +104,30 @@ describe("the publish window: several batches in flight on a transport that keep
     expect(bus.stats().drops).toEqual({});
     await bus.close();
   });
+
+  it("a close while a failed batch waits for the later ones settles every publish and counts them as dropped", async () => {
+    const transport = new WindowedTransport(3);
+    const bus = new MessageBus({
+      transport,
+      source: "window",
+      log: new RecordingLogger(),
+      bounds: { outbox: { capacity: 1_000, flushTimeout: "100ms" } },
+    });
+    await bus.start();
+    transport.events?.onConnectionChange?.(true);
+    const outcomes: Array<Promise<string>> = [];
+    for (const n of [1, 2]) {
+      outcomes.push(
+        bus.publish("orders.created", { n }).then(
+          () => "sent",
+          () => "refused",
+        ),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    transport.answer(1, new Error("connection lost")); // batch 2 is never answered
+    await bus.close();
+    expect(await Promise.all(outcomes)).toEqual(["refused", "refused"]);
+    expect(bus.stats().outbox.dropped).toBe(2);
+  });
 });
