@@ -33,7 +33,7 @@ export const MONITOR_OPTION_PROPERTIES = {
     minimum: 1,
     maximum: 64,
     default: 2,
-    description: "Analysis worker threads, shared by every monitor with the same count.",
+    description: "Analysis worker threads; monitors of one process running the same analysis with the same count share one pool.",
   },
   queue: {
     type: "integer",
