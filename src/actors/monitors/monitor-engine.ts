@@ -248,10 +248,11 @@ export class MonitorEngine<Facts> {
   private pump(): void {
     while (!this.stopped && this.running.size < this.options.concurrency) {
       const now = this.options.clock.now();
-      if (this.queue.nextReadyIn(now) !== 0) break;
-      if (this.limiter && !this.limiter.tryTake(now)) break;
+      // takeReady stops at the first ready path (usually the head): no walk over the whole queue per file.
+      if (this.limiter && this.limiter.waitMs(now) > 0) break;
       const [item] = this.queue.takeReady(now, 1);
       if (!item) break;
+      this.limiter?.tryTake(now);
       for (const wake of this.roomWaiters.splice(0)) wake();
       const work = this.process(item).catch((error: unknown) =>
         this.options.log.error({ err: error, path: item.path }, "monitor failed to process a file"),

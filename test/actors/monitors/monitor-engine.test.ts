@@ -177,4 +177,14 @@ describe("the monitor engine", () => {
     expect(monitor.stats().cache.entries).toBeLessThanOrEqual(500);
     expect(monitor.openFindings()).toHaveLength(5_000);
   }, 90_000);
+
+  it("holds analysesPerSecond: a burst of that many, then one per interval", async () => {
+    await plant(Object.fromEntries(Array.from({ length: 6 }, (_, n) => [`r${n}.txt`, `publish r${n}\n`])));
+    const { monitor } = engine({ analysesPerSecond: 3 });
+    const started = Date.now();
+    await monitor.start();
+    await waitFor(() => monitor.idle() && monitor.stats().filesTracked === 6, "all six files");
+    // Three at once, then three more at one per 333 ms: never sooner than about a second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
 });

@@ -5,6 +5,7 @@ import analyse from "../../../../src/actors/monitors/analysis/integration/worker
 import { bindServes, endpointAddress } from "../../../../src/actors/monitors/integration/endpoint-address.js";
 import { IntegrationIndex } from "../../../../src/actors/monitors/integration/integration-index.js";
 import { topicMatches } from "../../../../src/actors/monitors/integration/topic-pattern.js";
+import { PLANTED_FINDINGS } from "./planted-findings.js";
 
 const root = new URL("../../../fixtures/monitors/integration/", import.meta.url);
 
@@ -22,19 +23,11 @@ const summary = (index: IntegrationIndex) =>
     .findings()
     .map((finding) => `${finding.kind} ${finding.subject}`)
     .sort();
-
 describe("the integration index over planted trees", () => {
   for (const language of ["python", "typescript"] as const) {
     it(`raises every finding kind in the ${language} tree, and none for a matched wildcard, a produced and consumed topic or a port from an environment default`, async () => {
       const index = await indexOf(language);
-      expect(summary(index)).toEqual([
-        "endpoint-conflict tcp://*:6000",
-        "orphaned-topic billing.invoice",
-        "unbound-endpoint tcp://localhost:5999",
-        "undrained-queue Producer.pending",
-        "unfed-subscription shipments.sent",
-        "uninitialized-attribute Producer.cache",
-      ]);
+      expect(summary(index)).toEqual(PLANTED_FINDINGS);
       const findings = index.findings();
       for (const finding of findings) {
         expect(finding.evidence.length).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ import { silentLogger } from "../../../../src/common/logger.js";
 import type { QuestionMessage, ResolvedMessage } from "../../../../src/actors/monitors/define-monitor.js";
 import { runtimeScope } from "../../../helpers/runtime-scope.js";
 import { waitFor } from "../../../helpers/wait.js";
+import { PLANTED_FINDINGS } from "./planted-findings.js";
 
 const fixtures = fileURLToPath(new URL("../../../fixtures/monitors/integration/", import.meta.url));
 const scope = runtimeScope("plexus-integration-monitor-");
@@ -27,21 +28,11 @@ const recorder = defineActor({
     await ctx.bus.subscribe<ResolvedMessage>("curiosity.integration_resolved", (envelope) => void resolutions.push(envelope.payload));
   },
 });
-
 const subjectsOf = (monitor: string) =>
   questions
     .filter((question) => question.monitor === monitor)
     .map((question) => `${question.kind} ${question.subject}`)
     .sort();
-
-const EXPECTED = [
-  "endpoint-conflict tcp://*:6000",
-  "orphaned-topic billing.invoice",
-  "unbound-endpoint tcp://localhost:5999",
-  "undrained-queue Producer.pending",
-  "unfed-subscription shipments.sent",
-  "uninitialized-attribute Producer.cache",
-];
 
 describe("kind: integration-monitor (built in)", () => {
   it("asks about planted Python and TypeScript trees through real workers, analyses the rest of a tree beside a syntax error, and resolves what an edit fixes", async () => {
@@ -63,12 +54,12 @@ describe("kind: integration-monitor (built in)", () => {
     });
     await scope.runtime.start();
     await waitFor(
-      () => subjectsOf("py").length === EXPECTED.length && subjectsOf("ts").length === EXPECTED.length,
+      () => subjectsOf("py").length === PLANTED_FINDINGS.length && subjectsOf("ts").length === PLANTED_FINDINGS.length,
       () => `questions: ${JSON.stringify(questions.map((q) => [q.monitor, q.kind, q.subject]))}`,
       20_000,
     );
-    expect(subjectsOf("py")).toEqual(EXPECTED);
-    expect(subjectsOf("ts")).toEqual(EXPECTED);
+    expect(subjectsOf("py")).toEqual(PLANTED_FINDINGS);
+    expect(subjectsOf("ts")).toEqual(PLANTED_FINDINGS);
     const orphan = questions.find((question) => question.monitor === "py" && question.kind === "orphaned-topic")!;
     expect(orphan).toMatchObject({ severity: "medium", evidence: [{ file: expect.stringMatching(/producer\.py$/), line: 20 }] });
 
