@@ -1,6 +1,7 @@
 import type { AnyActorDefinition } from "../runtime/define-actor.js";
 import { curiosityActor } from "./curiosity/actor.js";
 import { heartbeatActor } from "./heartbeat/actor.js";
+import { capabilityMonitor } from "./monitors/capability/actor.js";
 import { explorationMonitorActor } from "./monitors/exploration/actor.js";
 import { integrationMonitor } from "./monitors/integration/actor.js";
 import { proxyActor } from "./proxy/actor.js";
@@ -10,6 +11,7 @@ export const builtinKinds: readonly AnyActorDefinition[] = [
   heartbeatActor,
   proxyActor,
   integrationMonitor,
+  capabilityMonitor,
   explorationMonitorActor,
   curiosityActor,
 ];

@@ -49,3 +49,13 @@ const severityRank: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
 export function reachesSeverity(severity: Severity, threshold: Severity): boolean {
   return severityRank[severity] >= severityRank[threshold];
 }
+
+/**
+ * Builds a finding whose id hashes kind, subject and the evidence's files but not its lines: for
+ * findings about a definition or a document as a whole, which lines added above it must not turn
+ * into a new finding (and a resolution of the old one).
+ */
+export function makeFileFinding(fields: Omit<Finding, "id">): Finding {
+  const files = fields.evidence.map((item) => ({ file: item.file, line: 0 }));
+  return { id: findingId(fields.kind, fields.subject, files), ...fields };
+}
