@@ -4,7 +4,16 @@ import tseslint from "typescript-eslint";
 import layers from "./lint/layers.js";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".plexus/**", "test/fixtures/monitors/integration/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "coverage/**",
+      ".plexus/**",
+      "test/fixtures/monitors/integration/**",
+      "test/fixtures/monitors/capability/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,6 +4,7 @@ import { heartbeatActor } from "./heartbeat/actor.js";
 import { capabilityMonitor } from "./monitors/capability/actor.js";
 import { explorationMonitorActor } from "./monitors/exploration/actor.js";
 import { integrationMonitor } from "./monitors/integration/actor.js";
+import { knowledgeMonitor } from "./monitors/knowledge/actor.js";
 import { proxyActor } from "./proxy/actor.js";
 
 /** The actor kinds every runtime knows without being told (a kind you register with the same name replaces one). */
@@ -12,6 +13,7 @@ export const builtinKinds: readonly AnyActorDefinition[] = [
   proxyActor,
   integrationMonitor,
   capabilityMonitor,
+  knowledgeMonitor,
   explorationMonitorActor,
   curiosityActor,
 ];
