@@ -18,7 +18,8 @@ export const capabilityMonitor: StartActorDefinition<MonitorOptions & Capability
   CapabilityOptions
 >({
   kind: "capability-monitor",
-  description: "asks about each capability (a class or function named like a handler, service, worker, … or carrying a configured decorator)",
+  description:
+    "asks about each capability (a class or function named like a handler, service, worker, … or carrying a configured decorator)",
   options: CAPABILITY_OPTION_PROPERTIES,
   include: SOURCES,
   worker: "capability/worker",

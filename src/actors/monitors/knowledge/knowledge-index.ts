@@ -174,7 +174,9 @@ export class KnowledgeIndex implements CrossFileIndex<KnowledgeFacts> {
   private symbolMissing(name: string): boolean {
     return !name
       .split(".")
-      .some((segment) => this.symbols.has(segment) || WELL_KNOWN_SYMBOLS.has(segment) || this.ignored.has(segment) || this.ignored.has(name));
+      .some(
+        (segment) => this.symbols.has(segment) || WELL_KNOWN_SYMBOLS.has(segment) || this.ignored.has(segment) || this.ignored.has(name),
+      );
   }
 
   private staleReferences(path: string, doc: DocEntry): Finding[] {

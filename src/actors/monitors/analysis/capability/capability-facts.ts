@@ -27,7 +27,9 @@ export function isCapabilityFacts(value: unknown): value is CapabilityFacts {
   return (
     (facts.language === "python" || facts.language === "typescript") &&
     Array.isArray(facts.capabilities) &&
-    facts.capabilities.every((item) => typeof item === "object" && item !== null && typeof (item as Capability).qualifiedName === "string") &&
+    facts.capabilities.every(
+      (item) => typeof item === "object" && item !== null && typeof (item as Capability).qualifiedName === "string",
+    ) &&
     Array.isArray(facts.syntaxErrors)
   );
 }

@@ -25,11 +25,15 @@ export function decoratorsOf(definition: Node): string[] {
   const found: Node[] = [];
   const parent = definition.parent;
   if (parent?.type === "decorated_definition")
-    return parent.namedChildren.filter((child) => child.type === "decorator").map(decoratorName).filter((name) => name !== "");
+    return parent.namedChildren
+      .filter((child) => child.type === "decorator")
+      .map(decoratorName)
+      .filter((name) => name !== "");
   found.push(...definition.namedChildren.filter((child) => child.type === "decorator"));
   const holder = parent?.type === "export_statement" ? parent : definition;
   if (holder !== definition) found.push(...holder.namedChildren.filter((child) => child.type === "decorator"));
-  for (let sibling = holder.previousNamedSibling; sibling?.type === "decorator"; sibling = sibling.previousNamedSibling) found.push(sibling);
+  for (let sibling = holder.previousNamedSibling; sibling?.type === "decorator"; sibling = sibling.previousNamedSibling)
+    found.push(sibling);
   return found.map(decoratorName).filter((name) => name !== "");
 }
 
