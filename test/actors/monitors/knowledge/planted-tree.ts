@@ -43,7 +43,19 @@ export function plantedKnowledgeFiles(language: PlantedLanguage): Record<string,
       "    return OrderService().place(order)",
       "",
     ].join("\n");
-    files["src/util.py"] = ["def one():", "    return 1", "", "", "def two():", "    return 2", "", "", "class Three:", "    pass", ""].join("\n");
+    files["src/util.py"] = [
+      "def one():",
+      "    return 1",
+      "",
+      "",
+      "def two():",
+      "    return 2",
+      "",
+      "",
+      "class Three:",
+      "    pass",
+      "",
+    ].join("\n");
     files["src/tiny.py"] = ["def only():", "    return 1", ""].join("\n");
   } else {
     files["src/orders.ts"] = [
@@ -61,7 +73,9 @@ export function plantedKnowledgeFiles(language: PlantedLanguage): Record<string,
       "}",
       "",
     ].join("\n");
-    files["src/util.ts"] = ["export function one() {", "  return 1;", "}", "export const two = () => 2;", "export class Three {}", ""].join("\n");
+    files["src/util.ts"] = ["export function one() {", "  return 1;", "}", "export const two = () => 2;", "export class Three {}", ""].join(
+      "\n",
+    );
     files["src/tiny.ts"] = ["export const only = 1;", ""].join("\n");
   }
   return files;

@@ -2,7 +2,7 @@ import type { DocFacts, DocReference } from "./knowledge-facts.js";
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
 const CODE_SPAN = /(`+)([^`]+?)\1/g;
-const INLINE_LINK = /!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+const INLINE_LINK = /!?\[(?:[^\]\\]|\\.)*\]\(\s*(?:<([^>\n]+)>|([^)\s]+))(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
 const REFERENCE_DEFINITION = /^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?/;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const FILE_PATH = /^(?:\.{1,2}\/)*[\w@-][\w@.-]*(?:\/[\w@.-]+)*\.[A-Za-z][A-Za-z0-9]{0,9}$/;
@@ -69,7 +69,7 @@ export function extractDocReferences(content: string): DocFacts {
     const prose = text.replace(CODE_SPAN, (span) => " ".repeat(span.length));
     const definition = REFERENCE_DEFINITION.exec(prose)?.[1];
     const targets = definition === undefined ? [] : [definition];
-    for (const link of prose.matchAll(INLINE_LINK)) targets.push(link[1]!);
+    for (const link of prose.matchAll(INLINE_LINK)) targets.push(link[1] ?? link[2]!);
     for (const raw of targets) {
       const path = linkPath(raw);
       if (path !== undefined) add(facts.links, path, line);
