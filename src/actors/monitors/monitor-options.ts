@@ -33,7 +33,8 @@ export const MONITOR_OPTION_PROPERTIES = {
     minimum: 1,
     maximum: 64,
     default: 2,
-    description: "Analysis worker threads; monitors of one process running the same analysis with the same count share one pool.",
+    description:
+      "Analysis worker threads; the built-in file-watching monitors of one process with the same workers, queue and taskTimeout share one pool.",
   },
   queue: {
     type: "integer",

@@ -22,8 +22,9 @@ export const capabilityMonitor: StartActorDefinition<MonitorOptions & Capability
     "asks about each capability (a class or function named like a handler, service, worker, … or carrying a configured decorator)",
   options: CAPABILITY_OPTION_PROPERTIES,
   include: SOURCES,
-  worker: "capability/worker",
+  worker: "worker",
   task: (path, content, options) => ({
+    analysis: "capability",
     path,
     content,
     suffixes: options.suffixes.map((suffix) => suffix.toLowerCase()),

@@ -35,12 +35,12 @@ export const integrationMonitor: StartActorDefinition<MonitorOptions & Integrati
   description: "asks about topics, endpoints, attributes and queues that do not meet across Python and TypeScript sources",
   options: INTEGRATION_OPTION_PROPERTIES,
   include: SOURCES,
-  worker: "integration/worker",
+  worker: "worker",
   check: (options) => {
     const selected = selectDialects(options.dialects, options.customDialects);
     return "error" in selected ? `dialects: ${selected.error}` : undefined;
   },
-  task: (path, content, options) => ({ path, content, dialects: dialectsOf(options) }),
+  task: (path, content, options) => ({ analysis: "integration", path, content, dialects: dialectsOf(options) }),
   isFacts: isIntegrationFacts,
   factsBytes: (facts) => JSON.stringify(facts).length * 2,
   createIndex: () => new IntegrationIndex(),

@@ -20,8 +20,8 @@ export const knowledgeMonitor: StartActorDefinition<MonitorOptions & KnowledgeOp
   description: "asks about unlinked documents, undocumented modules, and documents naming files or symbols that no longer exist",
   options: KNOWLEDGE_OPTION_PROPERTIES,
   include: SOURCES,
-  worker: "knowledge/worker",
-  task: (path, content) => ({ path, content }),
+  worker: "worker",
+  task: (path, content) => ({ analysis: "knowledge", path, content }),
   isFacts: isKnowledgeFacts,
   factsBytes: (facts) => JSON.stringify(facts).length * 2,
   createIndex: (options) =>
