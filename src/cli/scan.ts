@@ -28,7 +28,11 @@ export function registerScanCommand(program: Command, io: CliIo, setExit: (code:
     .command("scan")
     .description("analyse a source tree once, as a monitor would, and exit like a linter")
     .argument("<dir>", "directory to analyse")
-    .option("--kind <kind>", "the monitor whose analysis runs", "integration-monitor")
+    .option(
+      "--kind <kind>",
+      "the monitor whose analysis runs: integration, capability or knowledge (with or without -monitor)",
+      "integration-monitor",
+    )
     .option("--json", "print { findings, stats, skipped, failed } as JSON (same as --format json)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
     .option("--dialect <names>", "comma-separated dialects to recognise (integration-monitor; default: every built-in one)")
@@ -45,6 +49,8 @@ Examples:
   plexus scan . --fail-on high                exit 1 when a high-severity finding exists (for CI)
   plexus scan . --format sarif > scan.sarif   SARIF 2.1.0 for code-scanning UIs (a rule per finding kind)
   plexus scan . --cache .plexus-scan.json     incremental: only changed files are analysed again
+  plexus scan . --kind capability             classes and functions named like handlers, services, workers, ...
+  plexus scan . --kind knowledge              unlinked docs, undocumented modules, docs naming missing files or symbols
 
 Unparseable, binary and oversized files are counted and listed, never fatal. Exit codes: 0 done
 (no finding reached --fail-on), 1 a finding reached --fail-on, 64 bad usage or no such directory.`,
@@ -64,7 +70,7 @@ export async function runScanCommand(dir: string, options: ScanOptions, io: CliI
     import("../runtime/config/kind-options.js"),
   ]);
   const monitors = builtinKinds.filter(isMonitorKind);
-  const kind = monitors.find((candidate) => candidate.kind === options.kind);
+  const kind = monitors.find((candidate) => candidate.kind === options.kind || candidate.kind === `${options.kind}-monitor`);
   if (!kind) {
     throw new CliError(
       `scan: no monitor kind "${options.kind}"; the monitors are: ${monitors.map((m) => m.kind).join(", ")}`,

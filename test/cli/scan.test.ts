@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { plantKnowledgeTree } from "../actors/monitors/knowledge/planted-tree.js";
 import { runInProcess } from "./memory-io.js";
 
 const planted = fileURLToPath(new URL("../fixtures/monitors/integration/python", import.meta.url));
+const capabilities = fileURLToPath(new URL("../fixtures/monitors/capability/typescript", import.meta.url));
 
 interface ScanJson {
   findings: Array<{
@@ -26,6 +28,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "plexus-scan-cli-"));
   await cp(planted, join(dir, "src"), { recursive: true });
   await writeFile(join(dir, "src", "blob.py"), Buffer.from([0x61, 0x00, 0x62]));
+  await cp(capabilities, join(dir, "services"), { recursive: true });
+  await plantKnowledgeTree(join(dir, "docs-tree"), "python");
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -101,5 +105,53 @@ describe("plexus scan", () => {
     const { code, stderr } = await runInProcess(["scan", "no-such-dir"], { cwd: dir });
     expect(code).toBe(64);
     expect(stderr).toMatch(/no-such-dir is not a directory/);
+  });
+});
+
+describe("plexus scan --kind", () => {
+  it("runs the capability monitor's analysis (short or full kind name)", async () => {
+    const short = await runInProcess(["scan", "services", "--kind", "capability", "--json"], { cwd: dir });
+    expect(short.code).toBe(0);
+    const report = JSON.parse(short.stdout) as ScanJson;
+    expect(report.findings.map((finding) => `${finding.kind} ${finding.subject}`).sort()).toEqual([
+      "new-capability Api.list",
+      "new-capability OrderHandler",
+      "new-capability Reconcile",
+      "new-capability billingService",
+      "new-capability orderProcessor",
+    ]);
+    expect(report.findings[0]!.evidence[0]!.file).toBe("services/orders.ts");
+    const full = JSON.parse(
+      (await runInProcess(["scan", "services", "--kind", "capability-monitor", "--json"], { cwd: dir })).stdout,
+    ) as ScanJson;
+    expect(full.findings.map((finding) => finding.id).sort()).toEqual(report.findings.map((finding) => finding.id).sort());
+  });
+
+  it("runs the knowledge monitor's analysis, with --fail-on and a SARIF rule per finding kind", async () => {
+    const scan = await runInProcess(["scan", "docs-tree", "--kind", "knowledge", "--json", "--fail-on", "medium"], { cwd: dir });
+    expect(scan.code).toBe(1);
+    const report = JSON.parse(scan.stdout) as ScanJson;
+    expect(new Set(report.findings.map((finding) => finding.kind))).toEqual(
+      new Set(["stale-file-reference", "stale-symbol-reference", "undocumented-module", "unlinked-doc"]),
+    );
+    expect(report.stats).toMatchObject({ files: 6, failed: 0 });
+    const sarif = JSON.parse(
+      (await runInProcess(["scan", "docs-tree", "--kind", "knowledge", "--format", "sarif"], { cwd: dir })).stdout,
+    ) as {
+      runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: unknown[] }>;
+    };
+    expect(sarif.runs[0]!.tool.driver.rules.map((rule) => rule.id).sort()).toEqual([
+      "stale-file-reference",
+      "stale-symbol-reference",
+      "undocumented-module",
+      "unlinked-doc",
+    ]);
+    expect(sarif.runs[0]!.results).toHaveLength(report.findings.length);
+  });
+
+  it("an unknown kind is a usage error naming the monitors", async () => {
+    const { code, stderr } = await runInProcess(["scan", "services", "--kind", "vibes"], { cwd: dir });
+    expect(code).toBe(64);
+    expect(stderr).toMatch(/integration-monitor, capability-monitor, knowledge-monitor/);
   });
 });
