@@ -13,8 +13,9 @@ export interface MonitorSpec<Facts, Extra = unknown> {
   /** Files analysed when the config gives no `include`. */
   include: readonly string[];
   /**
-   * The worker module: a name under `analysis/` without extension (e.g. `integration/worker`), or
-   * a module of its own (a file URL, with the Node options its worker threads need).
+   * The worker module: a name under `analysis/` without extension (`worker`, the module the
+   * built-in monitors share, so that they share a pool), or a module of its own (a file URL, with
+   * the Node options its worker threads need).
    */
   worker: string | { filename: string; execArgv?: string[] };
   /** The task the worker gets for one file. */
