@@ -13,8 +13,12 @@ import type { IntegrationFacts } from "./integration-facts.js";
 export interface IntegrationTask {
   path: string;
   content: string;
-  /** The active dialects, in the order they are tried. */
-  dialects: Dialect[];
+  /**
+   * The active dialects, in the order they are tried; or the same list as JSON, which is what a
+   * monitor sends: a string crosses to the worker thread as one copy instead of a clone of every
+   * rule, and each worker parses a given list once.
+   */
+  dialects: Dialect[] | string;
 }
 
 interface Grammars {
@@ -64,6 +68,20 @@ function grammarOf(
   }
 }
 
+/** Dialect lists already parsed, by their JSON; a worker sees one per monitor configuration. */
+const parsedDialects = new Map<string, Dialect[]>();
+const MAX_PARSED_DIALECTS = 16;
+
+function dialectsOf(dialects: Dialect[] | string): Dialect[] {
+  if (typeof dialects !== "string") return dialects;
+  let parsed = parsedDialects.get(dialects);
+  if (!parsed) {
+    if (parsedDialects.size >= MAX_PARSED_DIALECTS) parsedDialects.clear();
+    parsedDialects.set(dialects, (parsed = JSON.parse(dialects) as Dialect[]));
+  }
+  return parsed;
+}
+
 export default async function analyse(task: IntegrationTask): Promise<IntegrationFacts> {
   const loaded = await grammars;
   const parser = loaded.parser;
@@ -73,7 +91,7 @@ export default async function analyse(task: IntegrationTask): Promise<Integratio
   const tree = parser.parse(task.content);
   if (!tree) throw new Error(`${task.path}: the parser gave up`);
   try {
-    return extractFacts(tree, grammar.facts, task.dialects);
+    return extractFacts(tree, grammar.facts, dialectsOf(task.dialects));
   } finally {
     tree.delete();
   }
