@@ -49,6 +49,35 @@ export class AnalysisError extends PlexusError {
   }
 }
 
+/** What runs a monitor's tasks: its hold on the shared pool, or {@link inProcessRunner}. */
+export type AnalysisRunner = Pick<AnalysisPool, "run" | "stats" | "release">;
+
+/**
+ * Runs tasks on the calling thread, with the worker module imported there: no isolation (a task
+ * that hangs or exits takes the thread with it) and no timeout. It exists as the benchmark's
+ * one-thread baseline: exactly the pool's analysis without the pool.
+ */
+export function inProcessRunner(filename: string): AnalysisRunner {
+  let analyse: Promise<(task: unknown) => unknown> | undefined;
+  let completed = 0;
+  let failed = 0;
+  return {
+    async run<Task, Result>(task: Task): Promise<Result> {
+      analyse ??= import(filename).then((module: { default: (task: unknown) => unknown }) => module.default);
+      try {
+        const result = (await (await analyse)(task)) as Result;
+        completed += 1;
+        return result;
+      } catch (error) {
+        failed += 1;
+        throw new AnalysisError("ANALYSIS_FAILED", error instanceof Error ? error.message : String(error), error);
+      }
+    },
+    stats: () => ({ id: 0, threads: 0, threadIds: [], queued: 0, completed, failed, timedOut: 0, crashed: 0, workerErrors: 0, holders: 1 }),
+    release: () => Promise.resolve(),
+  };
+}
+
 /** The process's shared pools, by what their worker threads must agree on: the thread count and Node options. */
 const shared = new Map<string, SharedPool>();
 let poolIds = 0;

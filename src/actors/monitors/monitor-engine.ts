@@ -3,7 +3,7 @@ import { sep } from "node:path";
 import type { Clock, TimerHandle } from "../../common/clock.js";
 import { NonRetryableError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
-import type { AnalysisPool, AnalysisPoolStats } from "./analysis-pool.js";
+import type { AnalysisPoolStats, AnalysisRunner } from "./analysis-pool.js";
 import { CoalescingQueue, type CoalescingQueueStats, type ReadyPath } from "./coalescing-queue.js";
 import type { CrossFileIndex } from "./cross-file-index.js";
 import { FailureTracker, type FailedFile } from "./failure-tracker.js";
@@ -37,7 +37,7 @@ export interface MonitorEngineOptions<Facts> {
   /** At most this many files processed per second; unlimited when absent. */
   analysesPerSecond?: number | undefined;
   retry: { maxAttempts: number; baseDelayMs: number };
-  pool: AnalysisPool;
+  pool: AnalysisRunner;
   /** The task the pool's worker gets for one file. */
   task(path: string, content: string): unknown;
   /** Checks what a worker returned (and what a snapshot holds) before the index takes it. */
