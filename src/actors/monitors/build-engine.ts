@@ -3,7 +3,7 @@ import type { Clock } from "../../common/clock.js";
 import { parseDuration } from "../../common/durations.js";
 import { NonRetryableError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
-import { AnalysisPool } from "./analysis-pool.js";
+import { AnalysisPool, inProcessRunner, type AnalysisRunner } from "./analysis-pool.js";
 import type { CrossFileIndex } from "./cross-file-index.js";
 import { analysisWorker } from "./analysis-worker.js";
 import type { FindingsDiff } from "./findings-ledger.js";
@@ -23,6 +23,8 @@ export interface EngineContext {
   clock: Clock;
   log: Logger;
   onFindings(diff: FindingsDiff): void;
+  /** Runs the analysis on this thread, without the pool (see {@link inProcessRunner}): the benchmark's one-thread baseline. */
+  inProcess?: boolean;
 }
 
 /** Delay before the first retry of a failed analysis; each later retry waits twice as long. */
@@ -41,18 +43,20 @@ export function buildMonitorEngine<Facts, Extra>(
   spec: MonitorSpec<Facts, Extra>,
   options: MonitorOptions & Extra,
   context: EngineContext,
-): { engine: MonitorEngine<Facts>; pool: AnalysisPool; roots: string[]; index: CrossFileIndex<Facts> } {
+): { engine: MonitorEngine<Facts>; pool: AnalysisRunner; roots: string[]; index: CrossFileIndex<Facts> } {
   const problem = spec.check?.(options);
   if (problem !== undefined) throw new NonRetryableError(`${spec.kind} options: ${problem}`, { code: "CONFIG_INVALID" });
   const roots = (Array.isArray(options.watch) ? options.watch : [options.watch]).map((root) => resolve(root));
   const exclude = options.exclude ?? DEFAULT_EXCLUDES;
   const worker = typeof spec.worker === "string" ? analysisWorker(spec.worker) : spec.worker;
-  const pool = AnalysisPool.acquire({
-    ...worker,
-    threads: options.workers,
-    maxQueue: options.queue,
-    taskTimeoutMs: parseDuration(options.taskTimeout, "taskTimeout"),
-  });
+  const pool = context.inProcess
+    ? inProcessRunner(worker.filename)
+    : AnalysisPool.acquire({
+        ...worker,
+        threads: options.workers,
+        maxQueue: options.queue,
+        taskTimeoutMs: parseDuration(options.taskTimeout, "taskTimeout"),
+      });
   const backend = !context.watch
     ? noWatching
     : options.watcher === "parcel"

@@ -3,7 +3,7 @@ import { sep } from "node:path";
 import type { Clock, TimerHandle } from "../../common/clock.js";
 import { NonRetryableError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
-import type { AnalysisPool, AnalysisPoolStats } from "./analysis-pool.js";
+import type { AnalysisPoolStats, AnalysisRunner } from "./analysis-pool.js";
 import { CoalescingQueue, type CoalescingQueueStats, type ReadyPath } from "./coalescing-queue.js";
 import type { CrossFileIndex } from "./cross-file-index.js";
 import { FailureTracker, type FailedFile } from "./failure-tracker.js";
@@ -16,6 +16,9 @@ import type { FileWatcher, WatchBackend } from "./watch/file-watcher.js";
 import type { PathFilter } from "./watch/path-filter.js";
 import { walkTree } from "./watch/walk-tree.js";
 import type { WatchProblem } from "./watch/watch-problem.js";
+
+/** Files the walk stats at once when it checks tracked files against the tree. */
+const WALK_STAT_BATCH = 64;
 
 /** Why a file is tracked but not analysed. */
 export type SkipReason = "oversized" | "binary" | "unreadable";
@@ -34,7 +37,7 @@ export interface MonitorEngineOptions<Facts> {
   /** At most this many files processed per second; unlimited when absent. */
   analysesPerSecond?: number | undefined;
   retry: { maxAttempts: number; baseDelayMs: number };
-  pool: AnalysisPool;
+  pool: AnalysisRunner;
   /** The task the pool's worker gets for one file. */
   task(path: string, content: string): unknown;
   /** Checks what a worker returned (and what a snapshot holds) before the index takes it. */
@@ -388,18 +391,42 @@ export class MonitorEngine<Facts> {
       });
   }
 
-  /** Queues every file under the roots (unchanged ones cost a stat) and removes tracked files that are gone. */
+  /**
+   * Queues every file under the roots that is new or changed, and removes tracked files that are
+   * gone. Tracked files are checked here, {@link WALK_STAT_BATCH} stats at once, and only those
+   * whose size or mtime changed are queued: a warm start costs a stat per unchanged file, not a
+   * trip through the queue each.
+   */
   private async walkRoots(): Promise<void> {
     const seen = new Set<string>();
-    for (const root of this.options.roots) {
-      for await (const path of walkTree(root, this.options.filter, (problem) => this.problem(problem))) {
+    let batch: string[] = [];
+    const flush = async (): Promise<boolean> => {
+      const paths = batch;
+      batch = [];
+      const stats = await Promise.all(paths.map((path) => (this.tracked.has(path) ? statSource(path) : undefined)));
+      for (const [at, path] of paths.entries()) {
+        const known = this.tracked.get(path);
+        const stat = stats[at];
+        if (known && stat && stat.size === known.size && stat.mtimeMs === known.mtimeMs) {
+          this.unchanged += 1;
+          continue;
+        }
         while (!this.stopped && this.queue.stats().depth >= this.options.queue.capacity)
           await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
-        if (this.stopped) return;
-        seen.add(path);
+        if (this.stopped) return false;
         this.enqueue(path, "upsert");
       }
+      return !this.stopped;
+    };
+    for (const root of this.options.roots) {
+      for await (const path of walkTree(root, this.options.filter, (problem) => this.problem(problem))) {
+        if (this.stopped) return;
+        seen.add(path);
+        batch.push(path);
+        if (batch.length >= WALK_STAT_BATCH && !(await flush())) return;
+      }
     }
+    if (!(await flush())) return;
     for (const path of [...this.tracked.keys(), ...this.skipped.keys()]) if (!seen.has(path)) this.enqueue(path, "remove");
   }
 }

@@ -37,7 +37,7 @@ export interface ScanReport {
 export async function runScan<Facts, Extra>(
   spec: MonitorSpec<Facts, Extra>,
   options: MonitorOptions & Extra,
-  input: { log: Logger; previous?: unknown },
+  input: { log: Logger; previous?: unknown; inProcess?: boolean },
 ): Promise<{ report: ScanReport; snapshot: MonitorSnapshot<Facts> }> {
   const started = performance.now();
   const { engine, pool } = buildMonitorEngine(spec, options, {
@@ -45,6 +45,7 @@ export async function runScan<Facts, Extra>(
     clock: systemClock,
     log: input.log,
     onFindings: () => undefined,
+    ...(input.inProcess ? { inProcess: true } : {}),
   });
   try {
     const previous = readMonitorSnapshot(input.previous, (value): value is Facts => spec.isFacts(value));

@@ -4,6 +4,7 @@ import { AnalysisPool, type AnalysisPoolOptions } from "../../../src/actors/moni
 import { waitFor } from "../../helpers/wait.js";
 
 const probe = new URL("../../fixtures/monitors/probe-analysis.ts", import.meta.url).href;
+const marker = new URL("../../fixtures/monitors/marker-analysis.ts", import.meta.url).href;
 type Task = { behave: "ok" | "throw" | "exit" | "hang" | "slow"; path: string };
 
 const held: AnalysisPool[] = [];
@@ -88,15 +89,39 @@ describe("the analysis pool settles every task and keeps its size", () => {
   it("is shared by holders of the same options and closed by the last release", async () => {
     const first = acquire();
     const second = acquire();
-    expect(second).toBe(first);
+    expect(second.stats().id).toBe(first.stats().id);
     expect(first.stats().holders).toBe(2);
     await held.pop()!.release();
     expect(await first.run<Task, string>({ behave: "ok", path: "still-open" })).toBe("analysed still-open");
     await held.pop()!.release();
     await expect(first.run({ behave: "ok", path: "closed" })).rejects.toMatchObject({ code: "ANALYSIS_POOL_CLOSED" });
     const fresh = acquire();
-    expect(fresh).not.toBe(first);
+    expect(fresh.stats().id).not.toBe(first.stats().id);
     expect(await fresh.run<Task, string>({ behave: "ok", path: "new pool" })).toBe("analysed new pool");
+  });
+
+  it("holders with different worker modules share one pool's threads, and the last release ends them", async () => {
+    const probes = acquire();
+    const markers = acquire({ filename: marker });
+    expect(markers.stats()).toMatchObject({ id: probes.stats().id, holders: 2 });
+    expect(await probes.run<Task, string>({ behave: "ok", path: "p.py" })).toBe("analysed p.py");
+    expect(await markers.run<{ path: string; content: string }, unknown>({ path: "m.txt", content: "publish orders" })).toEqual({
+      publishes: [{ topic: "orders", line: 1 }],
+      subscribes: [],
+    });
+    const threadIds = probes.stats().threadIds;
+    expect(threadIds).toHaveLength(2);
+    expect(markers.stats().threadIds).toEqual(threadIds);
+    await probes.release();
+    await probes.release(); // a second release by one holder counts once
+    expect(markers.stats().holders).toBe(1);
+    expect(await markers.run<{ path: string; content: string }, unknown>({ path: "n.txt", content: "subscribe x" })).toMatchObject({
+      subscribes: [{ topic: "x", line: 1 }],
+    });
+    expect(AnalysisPool.liveThreads()).toBe(2);
+    await markers.release();
+    expect(AnalysisPool.liveThreads()).toBe(0);
+    await expect(markers.run({ path: "o.txt", content: "" })).rejects.toMatchObject({ code: "ANALYSIS_POOL_CLOSED" });
   });
 
   it("a worker module that cannot load fails its tasks and is counted, without ending the process", async () => {

@@ -4,12 +4,19 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime, defineActor } from "../../../src/index.js";
 import { silentLogger } from "../../../src/common/logger.js";
+import { AnalysisPool, type AnalysisPoolStats } from "../../../src/actors/monitors/analysis-pool.js";
 import { defineMonitor, type QuestionMessage } from "../../../src/actors/monitors/define-monitor.js";
 import { markerSpec } from "../../fixtures/monitors/marker-spec.js";
 import { runtimeScope } from "../../helpers/runtime-scope.js";
 import { waitFor } from "../../helpers/wait.js";
 
 const markerMonitor = defineMonitor(markerSpec());
+// Another monitor kind on the same framework whose analysis is another worker module.
+const otherMonitor = defineMonitor({
+  ...markerSpec(),
+  kind: "other-marker-monitor",
+  worker: { filename: new URL("../../fixtures/monitors/marker-analysis-copy.ts", import.meta.url).href, execArgv: ["--import", "tsx"] },
+});
 
 const scope = runtimeScope("plexus-monitor-kind-");
 let tree: string | undefined;
@@ -87,6 +94,48 @@ describe("a monitor kind built with defineMonitor", () => {
     await waitFor(() => questions.length >= 1, "the witness question");
     expect(questions.map((q) => q.subject)).toEqual(["witness"]);
     expect(resolutions).toEqual([]);
+  });
+
+  it("shares one analysis pool between monitors with different worker modules; stopping one keeps the other working, stopping both ends its threads", async () => {
+    tree = await mkdtemp(join(tmpdir(), "plexus-monitor-tree-"));
+    await writeFile(join(tree, "a.txt"), "publish orders\n");
+    questions.length = 0;
+    scope.runtime = createRuntime({
+      logger: silentLogger(),
+      kinds: [recorder, markerMonitor, otherMonitor],
+      config: {
+        runtime: { name: "monitors", ops: { port: 0 }, stateDir: await scope.stateDir() },
+        children: [
+          { id: "recorder", kind: "recorder" },
+          { id: "markers", kind: "marker-monitor", options: { watch: tree, debounce: "5ms" } },
+          { id: "others", kind: "other-marker-monitor", options: { watch: tree, debounce: "5ms" } },
+        ],
+      },
+    });
+    await scope.runtime.start();
+    const asked = (monitor: string) => questions.filter((q) => q.monitor === monitor).map((q) => q.subject);
+    await waitFor(() => asked("markers").includes("orders") && asked("others").includes("orders"), "both monitors' questions");
+    const poolOf = async (path: string): Promise<AnalysisPoolStats | undefined> => {
+      const health = (await (await fetch(`${scope.runtime!.opsAddress!.url}/health`)).json()) as {
+        actors: Array<{ path: string; status?: { pool?: AnalysisPoolStats } }>;
+      };
+      return health.actors.find((actor) => actor.path === path)?.status?.pool;
+    };
+    const markersPool = await poolOf("root/markers");
+    const othersPool = await poolOf("root/others");
+    expect(markersPool).toMatchObject({ holders: 2, threads: 2, completed: 2 });
+    expect(othersPool?.id).toBe(markersPool?.id);
+    expect(othersPool?.threadIds).toEqual(markersPool?.threadIds);
+    expect(AnalysisPool.liveThreads()).toBe(2);
+
+    await scope.runtime.stopChild("root", "markers");
+    await writeFile(join(tree, "b.txt"), "publish billing\n");
+    await waitFor(() => asked("others").includes("billing"), "the remaining monitor's question");
+    expect(await poolOf("root/others")).toMatchObject({ id: markersPool?.id, holders: 1, threads: 2 });
+    expect(asked("markers")).toEqual(["orders"]);
+
+    await scope.runtime.stopChild("root", "others");
+    expect(AnalysisPool.liveThreads()).toBe(0);
   });
 
   it("refuses a watch root that does not exist, without restarting", async () => {

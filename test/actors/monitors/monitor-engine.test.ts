@@ -39,7 +39,8 @@ async function plant(files: Record<string, string>): Promise<string> {
 function engine(overrides: Partial<MonitorEngineOptions<MarkerFacts>> = {}) {
   const diffs: FindingsDiff[] = [];
   const index = new TopicIndex();
-  const pool = AnalysisPool.acquire({ filename: worker, threads: 2, maxQueue: 100, taskTimeoutMs: 2_000, execArgv: ["--import", "tsx"] });
+  // No analysis here hangs: the timeout only has to outlast worker threads starting (tsx loading the fixture) on a loaded machine.
+  const pool = AnalysisPool.acquire({ filename: worker, threads: 2, maxQueue: 100, taskTimeoutMs: 20_000, execArgv: ["--import", "tsx"] });
   pools.push(pool);
   const monitor = new MonitorEngine<MarkerFacts>({
     roots: [root!],
@@ -70,7 +71,10 @@ describe("the monitor engine", () => {
     await plant({ "a.txt": "publish orders\npublish audit\n", "b.txt": "subscribe orders\n", "notes.md": "publish ignored\n" });
     const { monitor, raised, resolved, diffs } = engine();
     await monitor.start();
-    await waitFor(() => monitor.idle() && diffs.length === 1, "the cold scan's findings");
+    await waitFor(
+      () => monitor.idle() && diffs.length === 1,
+      () => `the cold scan: ${JSON.stringify(monitor.stats())} idle=${monitor.idle()} diffs=${diffs.length}`,
+    );
     expect(raised()).toEqual(["audit"]);
     expect(monitor.stats()).toMatchObject({ filesTracked: 2, analyses: 2 });
 

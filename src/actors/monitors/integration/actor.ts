@@ -1,4 +1,4 @@
-import { selectDialects, type Dialect } from "../analysis/integration/dialect.js";
+import { selectDialects } from "../analysis/integration/dialect.js";
 import { isIntegrationFacts, type IntegrationFacts } from "../analysis/integration/integration-facts.js";
 import type { StartActorDefinition } from "../../../runtime/define-actor.js";
 import { defineMonitor } from "../define-monitor.js";
@@ -9,14 +9,14 @@ import { INTEGRATION_OPTION_PROPERTIES, type IntegrationOptions } from "./integr
 /** Python, TypeScript and JavaScript sources. */
 const SOURCES = ["**/*.{py,pyi,ts,mts,cts,tsx,js,mjs,cjs,jsx}"];
 
-/** The dialect list of a validated config, resolved once per options object (the worker gets it with every file). */
-const resolved = new WeakMap<object, Dialect[]>();
-function dialectsOf(options: IntegrationOptions): Dialect[] {
+/** The dialect list of a validated config as JSON, resolved once per options object (the worker gets it with every file). */
+const resolved = new WeakMap<object, string>();
+function dialectsOf(options: IntegrationOptions): string {
   let dialects = resolved.get(options);
   if (!dialects) {
     const selected = selectDialects(options.dialects, options.customDialects);
     if ("error" in selected) throw new Error(selected.error);
-    resolved.set(options, (dialects = selected));
+    resolved.set(options, (dialects = JSON.stringify(selected)));
   }
   return dialects;
 }

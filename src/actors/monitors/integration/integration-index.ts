@@ -7,9 +7,14 @@ import { isPattern, topicMatches } from "./topic-pattern.js";
 /** Places by file: what one key (a topic, a pattern, an endpoint) is referenced from. Empty keys are dropped. */
 type Sites = Map<string, number[]>;
 
-/** What one key of a reference table holds. `sites` is replaced, never changed in place, so it can key the findings memo. */
+/**
+ * What one key of a reference table holds. `sites` changes in place (O(1) per file added or
+ * removed, however many files share the key); `version` is replaced on every change, so it keys
+ * the findings memo: an unchanged key reuses its finding.
+ */
 interface Referenced {
   sites: Sites;
+  version: object;
 }
 
 interface Subscription extends Referenced {
@@ -27,19 +32,19 @@ interface ClassEntry {
 }
 
 function reference<T extends Referenced>(table: Map<string, T>, key: string, create: () => T, file: string, line: number): void {
-  const entry = table.get(key) ?? create();
-  const sites = new Map(entry.sites);
-  sites.set(file, [...(sites.get(file) ?? []), line]);
-  table.set(key, { ...entry, sites });
+  let entry = table.get(key);
+  if (!entry) table.set(key, (entry = create()));
+  const lines = entry.sites.get(file);
+  if (lines) lines.push(line);
+  else entry.sites.set(file, [line]);
+  entry.version = {};
 }
 
 function unreference<T extends Referenced>(table: Map<string, T>, key: string, file: string): void {
   const entry = table.get(key);
-  if (!entry?.sites.has(file)) return;
-  const sites = new Map(entry.sites);
-  sites.delete(file);
-  if (sites.size === 0) table.delete(key);
-  else table.set(key, { ...entry, sites });
+  if (!entry?.sites.delete(file)) return;
+  if (entry.sites.size === 0) table.delete(key);
+  else entry.version = {};
 }
 
 function evidenceOf(sites: Sites): Evidence[] {
@@ -67,7 +72,7 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
   private unresolved = 0;
   private withSyntaxErrors = 0;
   /**
-   * Findings built before, by what they were built from (a key's sites, a class's facts): both are
+   * Findings built before, by what they were built from (a key's version, a class's entry): both are
    * replaced whenever they change, so an unchanged key reuses its finding instead of hashing it again.
    */
   private readonly memo = new WeakMap<object, Map<string, Finding>>();
@@ -88,16 +93,17 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
     this.unresolved += facts.unresolved.length;
     if (facts.syntaxErrors.length > 0) this.withSyntaxErrors += 1;
     for (const message of facts.messages) {
-      if (message.role === "publish") reference(this.published, message.topic, () => ({ sites: new Map() }), path, message.line);
+      if (message.role === "publish")
+        reference(this.published, message.topic, () => ({ sites: new Map(), version: {} }), path, message.line);
       else {
-        const create = (): Subscription => ({ pattern: message.topic, match: message.match, sites: new Map() });
+        const create = (): Subscription => ({ pattern: message.topic, match: message.match, sites: new Map(), version: {} });
         reference(this.subscriptions, `${message.match}\u0000${message.topic}`, create, path, message.line);
       }
     }
     for (const endpoint of facts.endpoints) {
       const address = endpointAddress(endpoint.endpoint);
       const table = endpoint.role === "bind" ? this.binds : this.connects;
-      reference(table, `${address.group}\u0000${address.host}`, () => ({ address, sites: new Map() }), path, endpoint.line);
+      reference(table, `${address.group}\u0000${address.host}`, () => ({ address, sites: new Map(), version: {} }), path, endpoint.line);
     }
     for (const cls of facts.classes) {
       const entries = this.classes.get(cls.name);
@@ -157,10 +163,10 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
     const findings: Finding[] = [];
     const patterns = [...this.subscriptions.values()].filter((s) => isPattern(s.pattern, s.match));
     const literal = new Set([...this.subscriptions.values()].filter((s) => !isPattern(s.pattern, s.match)).map((s) => s.pattern));
-    for (const [topic, { sites }] of this.published) {
+    for (const [topic, { sites, version }] of this.published) {
       if (literal.has(topic) || patterns.some((s) => topicMatches(s.pattern, s.match, topic))) continue;
       findings.push(
-        this.remember(sites, "orphaned-topic", () => {
+        this.remember(version, "orphaned-topic", () => {
           const evidence = evidenceOf(sites);
           return makeFinding({
             kind: "orphaned-topic",
@@ -178,7 +184,7 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
         : this.published.has(subscription.pattern);
       if (fed) continue;
       findings.push(
-        this.remember(subscription.sites, "unfed-subscription", () => {
+        this.remember(subscription.version, "unfed-subscription", () => {
           const evidence = evidenceOf(subscription.sites);
           return makeFinding({
             kind: "unfed-subscription",
@@ -229,7 +235,7 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
     for (const connect of this.connects.values()) {
       if ((bindsByGroup.get(connect.address.group) ?? []).some((bind) => bindServes(bind.address, connect.address))) continue;
       findings.push(
-        this.remember(connect.sites, "unbound-endpoint", () => {
+        this.remember(connect.version, "unbound-endpoint", () => {
           const evidence = evidenceOf(connect.sites);
           return makeFinding({
             kind: "unbound-endpoint",

@@ -13,8 +13,8 @@ const CLASSES = new Set(["class_definition", "class_declaration", "class", "abst
 const FIELDS = new Set(["public_field_definition", "field_definition"]);
 const MAX_SYNTAX_ERRORS = 20;
 
-const same = (a: Node | null | undefined, b: Node): boolean =>
-  !!a && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+/** The same node of one tree (by its id: no call into the parser, unlike comparing spans and types). */
+const same = (a: Node | null | undefined, b: Node): boolean => !!a && a.id === b.id;
 const lineOf = (node: Node): number => node.startPosition.row + 1;
 
 interface ClassBuilder {
@@ -22,6 +22,23 @@ interface ClassBuilder {
   assigned: Set<string>;
   used: Map<string, AttributeUse>;
   read: Set<string>;
+}
+
+/** The dialects' rules by call name, in the order they are tried, per dialect list (a worker sees few lists). */
+const rulesByCallCache = new WeakMap<readonly Dialect[], Map<string, Array<{ dialect: string; rule: DialectRule }>>>();
+function rulesByCallOf(dialects: readonly Dialect[]): Map<string, Array<{ dialect: string; rule: DialectRule }>> {
+  let byCall = rulesByCallCache.get(dialects);
+  if (!byCall) {
+    byCall = new Map();
+    for (const dialect of dialects)
+      for (const rule of dialect.rules) {
+        const list = byCall.get(rule.call);
+        if (list) list.push({ dialect: dialect.name, rule });
+        else byCall.set(rule.call, [{ dialect: dialect.name, rule }]);
+      }
+    rulesByCallCache.set(dialects, byCall);
+  }
+  return byCall;
 }
 
 const regexCache = new Map<string, RegExp>();
@@ -58,68 +75,76 @@ export function extractFacts(tree: Tree, language: IntegrationFacts["language"],
     const name = parameter.childForFieldName("pattern");
     if (name && isParameterProperty(parameter)) bindings.set(`this.${name.text}`, parameter.text);
   }
+  const rulesByCall = rulesByCallOf(dialects);
   const usedConstants = new Set<string>();
   const foreign = new Set<string>();
   const selfName = language === "python" ? "self" : "this";
 
+  // Every `type` (like every field or parent lookup) is a call into the parser's wasm, the
+  // analysis's main cost: each node's type is read once per visit.
   const visit = (node: Node, cls: ClassBuilder | undefined): void => {
-    if (CLASSES.has(node.type)) {
+    const type = node.type;
+    if (CLASSES.has(type)) {
       const builder = startClass(node, language);
       facts.classes.push(builder.facts);
       for (const child of node.namedChildren) visit(child, builder);
       finishClass(builder);
       return;
     }
-    if (CALLS.has(node.type)) {
-      matchCall(node);
+    if (CALLS.has(type)) {
+      matchCall(node, type);
       if (cls && isDynamicCall(node, selfName)) cls.facts.dynamic = true;
-    } else if (MEMBERS.has(node.type)) member(node, cls);
+    } else if (MEMBERS.has(type)) member(node, type, cls);
     for (const child of node.namedChildren) visit(child, cls);
   };
 
-  const member = (node: Node, cls: ClassBuilder | undefined): void => {
+  const member = (node: Node, type: string, cls: ClassBuilder | undefined): void => {
     const object = node.childForFieldName("object");
-    const name = node.childForFieldName(node.type === "attribute" ? "attribute" : "property")?.text;
-    if (!object || !name) return;
+    if (!object) return;
+    const onSelf = object.text === selfName;
+    if (onSelf && !cls) return;
+    const name = node.childForFieldName(type === "attribute" ? "attribute" : "property")?.text;
+    if (!name) return;
     const parent = node.parent;
     if (!parent) return;
-    const isTarget = (ASSIGNMENTS.has(parent.type) && same(parent.childForFieldName("left"), node)) || PATTERNS.has(parent.type);
-    const isCallee = CALLS.has(parent.type) && same(parent.childForFieldName("function"), node);
-    if (object.text !== selfName) {
-      if (!isTarget && !isCallee && !(MEMBERS.has(parent.type) && isPushCall(parent))) foreign.add(name);
+    const parentType = parent.type;
+    const isTarget = (ASSIGNMENTS.has(parentType) && same(parent.childForFieldName("left"), node)) || PATTERNS.has(parentType);
+    const isCallee = CALLS.has(parentType) && same(parent.childForFieldName("function"), node);
+    const parentIsMember = MEMBERS.has(parentType);
+    if (!onSelf) {
+      if (!isTarget && !isCallee && !(parentIsMember && isPushCall(parent, parentType))) foreign.add(name);
       return;
     }
-    if (!cls) return;
-    if (isTarget) cls.assigned.add(name);
+    if (isTarget) cls!.assigned.add(name);
     else if (isCallee)
       return; // `self.method()`
-    else if (MEMBERS.has(parent.type) && same(parent.childForFieldName("object"), node) && isCalledMember(parent)) {
-      if (isPushCall(parent)) cls.facts.pushed.push({ attr: name, line: lineOf(node) });
+    else if (parentIsMember && same(parent.childForFieldName("object"), node) && isCalledMember(parent)) {
+      if (isPushCall(parent, parentType)) cls!.facts.pushed.push({ attr: name, line: lineOf(node) });
       else {
-        if (!cls.used.has(name)) cls.used.set(name, { attr: name, line: lineOf(node) });
-        cls.read.add(name);
+        if (!cls!.used.has(name)) cls!.used.set(name, { attr: name, line: lineOf(node) });
+        cls!.read.add(name);
       }
-    } else cls.read.add(name);
+    } else cls!.read.add(name);
   };
 
-  const matchCall = (node: Node): void => {
-    const callee = node.childForFieldName(node.type === "new_expression" ? "constructor" : "function");
+  const matchCall = (node: Node, type: string): void => {
+    const callee = node.childForFieldName(type === "new_expression" ? "constructor" : "function");
     if (!callee) return;
     let name: string | undefined;
     let receiver: Node | null = null;
-    if (callee.type === "identifier") name = callee.text;
-    else if (MEMBERS.has(callee.type)) {
-      name = callee.childForFieldName(callee.type === "attribute" ? "attribute" : "property")?.text;
-      receiver = callee.childForFieldName("object");
-    }
-    if (!name) return;
+    const calleeType = callee.type;
+    if (calleeType === "identifier") name = callee.text;
+    else if (MEMBERS.has(calleeType)) name = callee.childForFieldName(calleeType === "attribute" ? "attribute" : "property")?.text;
+    // Most calls match no rule: their arguments and receiver are never looked at.
+    const candidates = name === undefined ? undefined : rulesByCall.get(name);
+    if (!candidates) return;
+    if (calleeType !== "identifier") receiver = callee.childForFieldName("object");
     const args = argumentsOf(node);
-    for (const dialect of dialects)
-      for (const rule of dialect.rules) {
-        if (rule.call !== name || !ruleApplies(rule, receiver, args.positional, bindings)) continue;
-        record(rule, dialect.name, node, args);
-        return;
-      }
+    for (const { dialect, rule } of candidates) {
+      if (!ruleApplies(rule, receiver, args.positional, bindings)) continue;
+      record(rule, dialect, node, args);
+      return;
+    }
   };
 
   const record = (rule: DialectRule, dialect: string, call: Node, args: Arguments): void => {
@@ -243,9 +268,9 @@ function isCalledMember(node: Node): boolean {
   return !!parent && CALLS.has(parent.type) && same(parent.childForFieldName("function"), node);
 }
 
-/** `x.append(…)`, `x.push(…)`: `node` is the member `x.append`. */
-function isPushCall(node: Node): boolean {
-  const method = node.childForFieldName(node.type === "attribute" ? "attribute" : "property")?.text;
+/** `x.append(…)`, `x.push(…)`: `node` is the member `x.append`, of type `type`. */
+function isPushCall(node: Node, type: string): boolean {
+  const method = node.childForFieldName(type === "attribute" ? "attribute" : "property")?.text;
   return !!method && PUSH_METHODS.has(method) && isCalledMember(node);
 }
 
