@@ -119,7 +119,8 @@ export class Mailbox {
     const promise = new Promise<void>((resolve, reject) => {
       outcome = settlerOf(resolve, reject);
     });
-    this.accept(envelope, outcome);
+    // With an outcome callback, accept reports through it and returns nothing.
+    void this.accept(envelope, outcome);
     return promise;
   }
 
