@@ -1,5 +1,6 @@
 import { PlexusError } from "../../common/errors.js";
 import type { OverflowPolicy } from "./bus.js";
+import type { DeliveryOutcome } from "../delivery-outcome.js";
 import type { Envelope } from "../envelope.js";
 import { RingBuffer } from "../../common/ring-buffer.js";
 
@@ -44,17 +45,12 @@ export interface MailboxHooks {
   onDrop(envelope: Envelope, reason: DropReason): void;
 }
 
-interface Waiter {
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 interface BlockedOffer {
   envelope: Envelope;
   /** Resolves the publisher's promise once the message is queued (non-ack mode). */
   admitted?: () => void;
-  /** Settled by the handler (ack mode). */
-  waiter?: Waiter;
+  /** Told the handler's outcome (ack mode). */
+  outcome?: DeliveryOutcome;
 }
 
 /** Handlers run back to back for at most this many messages before yielding to I/O. */
@@ -67,8 +63,8 @@ const PUMP_BUDGET = 2048;
  */
 export class Mailbox {
   private readonly queue: RingBuffer<Envelope>;
-  /** Parallel to `queue` in ack mode: the promise handed to the transport for each message. */
-  private readonly waiters: RingBuffer<Waiter> | undefined;
+  /** Parallel to `queue` in ack mode: where each message's outcome goes (a promise's settler or the transport's callback). */
+  private readonly waiters: RingBuffer<DeliveryOutcome> | undefined;
   private readonly blocked: RingBuffer<BlockedOffer>;
   private inFlight = 0;
   private scheduled = false;
@@ -118,26 +114,50 @@ export class Mailbox {
 
   /** The Delivery of this subscription: queue `envelope` or apply the overflow policy. */
   offer(envelope: Envelope): void | Promise<void> {
+    if (!this.settings.acknowledged) return this.accept(envelope, undefined);
+    let outcome: DeliveryOutcome | undefined;
+    const promise = new Promise<void>((resolve, reject) => {
+      outcome = settlerOf(resolve, reject);
+    });
+    // With an outcome callback, accept reports through it and returns nothing.
+    void this.accept(envelope, outcome);
+    return promise;
+  }
+
+  /**
+   * The same as {@link offer} in ack mode, with the outcome reported through `outcome` (exactly
+   * once) instead of a promise: true when the message was handled or dealt with for good
+   * (dropped as the policy says, dead-lettered), false with the error when it must come back.
+   */
+  offerWithOutcome(envelope: Envelope, outcome: DeliveryOutcome): void {
+    if (!this.settings.acknowledged) throw new Error(`Mailbox of ${this.settings.label} is not in ack mode`);
+    void this.accept(envelope, outcome);
+  }
+
+  /** Queues `envelope` or applies the overflow policy; `outcome` is given exactly in ack mode. */
+  private accept(envelope: Envelope, outcome: DeliveryOutcome | undefined): void | Promise<void> {
     if (this.closed) {
       this.hooks.onDrop(envelope, "closed");
-      return this.settings.acknowledged ? Promise.reject(this.closedError()) : undefined;
+      outcome?.(false, this.closedError());
+      return undefined;
     }
-    if (!this.queue.isFull) return this.enqueue(envelope);
+    if (!this.queue.isFull) return this.enqueue(envelope, outcome);
     switch (this.settings.overflow) {
       case "drop-oldest": {
         const oldest = this.queue.shift() as Envelope;
         // Acknowledge the evicted message: it has been dead-lettered, redelivering it would be wrong.
-        this.waiters?.shift()?.resolve();
+        this.waiters?.shift()?.(true);
         this.hooks.onDrop(oldest, "drop-oldest");
-        return this.enqueue(envelope);
+        return this.enqueue(envelope, outcome);
       }
       case "drop-newest":
         this.hooks.onDrop(envelope, "drop-newest");
-        return this.settings.acknowledged ? Promise.resolve() : undefined;
+        outcome?.(true);
+        return undefined;
       case "reject":
-        return this.refuse(envelope, "reject");
+        return this.refuse(envelope, "reject", outcome);
       case "block":
-        return this.block(envelope);
+        return this.block(envelope, outcome);
     }
   }
 
@@ -149,43 +169,39 @@ export class Mailbox {
     while (this.queue.length > 0) {
       const envelope = this.queue.shift() as Envelope;
       this.hooks.onDrop(envelope, "closed");
-      this.waiters?.shift()?.reject(error);
+      this.waiters?.shift()?.(false, error);
     }
     while (this.blocked.length > 0) {
       const offer = this.blocked.shift() as BlockedOffer;
       this.hooks.onDrop(offer.envelope, "closed");
       offer.admitted?.(); // the publisher must not hang forever
-      offer.waiter?.reject(error);
+      offer.outcome?.(false, error);
     }
   }
 
-  private enqueue(envelope: Envelope): void | Promise<void> {
+  private enqueue(envelope: Envelope, outcome: DeliveryOutcome | undefined): void {
     this.queue.push(envelope);
-    let promise: Promise<void> | undefined;
-    if (this.waiters !== undefined) {
-      const { waiter, promise: settled } = newWaiter();
-      this.waiters.push(waiter);
-      promise = settled;
-    }
+    if (outcome !== undefined) this.waiters?.push(outcome);
     this.schedule();
-    return promise;
   }
 
-  private block(envelope: Envelope): Promise<void> | void {
-    if (this.blocked.isFull) return this.refuse(envelope, "block-overflow");
-    if (this.settings.acknowledged) {
-      const { waiter, promise } = newWaiter();
-      this.blocked.push({ envelope, waiter });
-      return promise;
+  private block(envelope: Envelope, outcome: DeliveryOutcome | undefined): Promise<void> | void {
+    if (this.blocked.isFull) return this.refuse(envelope, "block-overflow", outcome);
+    if (outcome !== undefined) {
+      this.blocked.push({ envelope, outcome });
+      return undefined;
     }
     return new Promise<void>((resolve) => {
       this.blocked.push({ envelope, admitted: resolve });
     });
   }
 
-  private refuse(envelope: Envelope, reason: "reject" | "block-overflow"): void | Promise<void> {
+  private refuse(envelope: Envelope, reason: "reject" | "block-overflow", outcome: DeliveryOutcome | undefined): void | Promise<void> {
     this.hooks.onDrop(envelope, reason);
-    if (this.settings.refusal === "count-only") return undefined;
+    if (this.settings.refusal === "count-only") {
+      outcome?.(true);
+      return undefined;
+    }
     const advice =
       reason === "reject"
         ? "raise bus.mailbox.capacity, speed up the handler, or choose another overflow policy"
@@ -195,6 +211,10 @@ export class Mailbox {
       `Mailbox of subscription ${this.settings.label} is full (${this.settings.capacity} messages, policy ${this.settings.overflow}); message on "${envelope.topic}" refused: ${advice}.`,
     );
     if (this.settings.refusal === "throw") throw error;
+    if (outcome !== undefined) {
+      outcome(false, error);
+      return undefined;
+    }
     return Promise.reject(error);
   }
 
@@ -219,7 +239,7 @@ export class Mailbox {
         return;
       }
       const envelope = this.queue.shift() as Envelope;
-      const waiter = this.waiters?.shift();
+      const outcome = this.waiters?.shift();
       if (this.blocked.length > 0) this.admitBlocked();
       this.inFlight++;
       this.delivered++;
@@ -228,25 +248,25 @@ export class Mailbox {
         result = this.hooks.run(envelope);
       } catch (error) {
         this.inFlight--;
-        this.fail(envelope, waiter, error);
+        this.fail(envelope, outcome, error);
         continue;
       }
       if (isThenable(result)) {
         result.then(
           () => {
             this.inFlight--;
-            waiter?.resolve();
+            outcome?.(true);
             this.pump();
           },
           (error: unknown) => {
             this.inFlight--;
-            this.fail(envelope, waiter, error);
+            this.fail(envelope, outcome, error);
             this.pump();
           },
         );
       } else {
         this.inFlight--;
-        waiter?.resolve();
+        outcome?.(true);
       }
     }
   }
@@ -255,17 +275,17 @@ export class Mailbox {
   private admitBlocked(): void {
     const offer = this.blocked.shift() as BlockedOffer;
     this.queue.push(offer.envelope);
-    if (offer.waiter !== undefined) this.waiters?.push(offer.waiter);
+    if (offer.outcome !== undefined) this.waiters?.push(offer.outcome);
     offer.admitted?.();
   }
 
-  private fail(envelope: Envelope, waiter: Waiter | undefined, error: unknown): void {
+  private fail(envelope: Envelope, outcome: DeliveryOutcome | undefined, error: unknown): void {
     let settled = false;
     try {
       settled = this.hooks.onHandlerError(envelope, error) === true;
     } finally {
-      if (settled) waiter?.resolve();
-      else waiter?.reject(error);
+      if (settled) outcome?.(true);
+      else outcome?.(false, error);
     }
   }
 
@@ -274,12 +294,9 @@ export class Mailbox {
   }
 }
 
-function newWaiter(): { waiter: Waiter; promise: Promise<void> } {
-  let waiter: Waiter | undefined;
-  const promise = new Promise<void>((resolve, reject) => {
-    waiter = { resolve, reject };
-  });
-  return { waiter: waiter as Waiter, promise };
+/** The outcome callback that settles a promise (a returned closure: no per-message naming under a dev loader). */
+function settlerOf(resolve: () => void, reject: (error: unknown) => void): DeliveryOutcome {
+  return (handled, error) => (handled ? resolve() : reject(error));
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

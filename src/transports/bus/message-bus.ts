@@ -12,6 +12,7 @@ import type { ContractSet } from "./contracts.js";
 import { DeadLetters } from "./dead-letters.js";
 import { createEnvelope, type Envelope } from "../envelope.js";
 import { Mailbox, type DropReason } from "./mailbox.js";
+import { withOutcomeDelivery } from "../delivery-outcome.js";
 import { Outbox } from "./outbox.js";
 import { checkPayloadDepth } from "./payload-depth.js";
 import { checkPayloadSize, encodeEnvelopeChecked } from "./payload-size.js";
@@ -186,10 +187,18 @@ export class MessageBus implements Bus {
     );
     const mailbox = live.mailbox;
     // Foreign producers bypass our publish-side check, so cross-process deliveries are checked again.
-    const deliver: Delivery =
-      this.contracts !== undefined && this.transport.guarantees.crossProcess
-        ? (envelope) => this.receiveChecked(live, envelope)
-        : (envelope) => mailbox.offer(envelope);
+    const checked = this.contracts !== undefined && this.transport.guarantees.crossProcess;
+    let deliver: Delivery = checked
+      ? (envelope) => (this.admitChecked(live, envelope) ? mailbox.offer(envelope) : undefined)
+      : (envelope) => mailbox.offer(envelope);
+    if (this.acknowledged) {
+      deliver = withOutcomeDelivery(
+        deliver,
+        checked
+          ? (envelope, outcome) => (this.admitChecked(live, envelope) ? mailbox.offerWithOutcome(envelope, outcome) : outcome(true))
+          : (envelope, outcome) => mailbox.offerWithOutcome(envelope, outcome),
+      );
+    }
     this.subscriptions.add(live);
     try {
       const spec = {
@@ -310,7 +319,8 @@ export class MessageBus implements Bus {
     );
   }
 
-  private receiveChecked(live: LiveSubscription, envelope: Envelope): void | Promise<void> {
+  /** False when `envelope` breaks its contract under `enforce`: it is dead-lettered here, handled for good. */
+  private admitChecked(live: LiveSubscription, envelope: Envelope): boolean {
     const contracts = this.contracts as ContractSet;
     if (!isSystemTopic(envelope.topic)) {
       const result = contracts.check(envelope.topic, envelope.payload);
@@ -324,7 +334,7 @@ export class MessageBus implements Bus {
             "incoming message breaks its contract; dead-lettered",
           );
           this.deadLetters.fromEnvelope(envelope, "contract", detail, live.label);
-          return undefined; // handled: an ack transport must not redeliver it
+          return false; // handled: an ack transport must not redeliver it
         }
         this.contractWarnings++;
         this.throttled.warn(
@@ -334,7 +344,7 @@ export class MessageBus implements Bus {
         );
       }
     }
-    return live.mailbox.offer(envelope);
+    return true;
   }
 
   private runHandler(handler: Handler, envelope: Envelope): unknown {

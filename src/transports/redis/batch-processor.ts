@@ -18,6 +18,7 @@ import type { GroupCounters } from "./group-counters.js";
 import type { RawEntry } from "./replies.js";
 import { patternMatches, topicProblem } from "../topics.js";
 import type { Delivery } from "../transport.js";
+import { outcomeDeliveryOf, type OutcomeDelivery } from "../delivery-outcome.js";
 
 /** Most recent handler errors remembered (for dead-letter reasons); older ones are forgotten. */
 const LAST_ERRORS_LIMIT = 10_000;
@@ -45,6 +46,8 @@ export class BatchProcessor {
   private readonly pattern: string;
   private readonly group: string;
   private readonly deliver: Delivery;
+  /** The callback form of `deliver` when it has one (a MessageBus's): no promise per message. */
+  private readonly deliverWithOutcome: OutcomeDelivery | undefined;
   private readonly commands: Redis;
   private readonly deadLetters: DeadLetterWriter;
   private readonly dedupe: DedupeWindow;
@@ -74,6 +77,7 @@ export class BatchProcessor {
     this.pattern = options.pattern;
     this.group = options.group;
     this.deliver = options.deliver;
+    this.deliverWithOutcome = outcomeDeliveryOf(options.deliver);
     this.commands = options.commands;
     this.deadLetters = options.deadLetters;
     this.dedupe = options.dedupe;
@@ -121,6 +125,8 @@ export class BatchProcessor {
   async process(stream: string, entries: readonly RawEntry[]): Promise<void> {
     const toAck: string[] = [];
     const waits: Promise<void>[] = [];
+    // Deliveries through the outcome callback still to settle, and who waits for the last one.
+    const settling: { open: number; done: (() => void) | undefined } = { open: 0, done: undefined };
     for (const [entryId, flat] of entries) {
       if (flat === null) {
         // Deleted while pending (maxLenHard, or another client's XTRIM/XDEL): its content is gone. Clear it from the PEL.
@@ -182,6 +188,28 @@ export class BatchProcessor {
       }
       this.inFlight.add(entryId);
       this.counters.delivered++;
+      const withOutcome = this.deliverWithOutcome;
+      if (withOutcome !== undefined) {
+        settling.open++;
+        const envelopeId = envelope.id;
+        try {
+          // Inline, not a named const: one closure per message is all this path allocates.
+          withOutcome(envelope, (handled, error) => {
+            if (handled) this.recordSuccess(entryId, envelopeId, toAck);
+            else {
+              this.counters.failed++;
+              this.recordFailure(entryId, error);
+            }
+            if (--settling.open === 0) settling.done?.();
+          });
+        } catch (error) {
+          // Not expected (an OutcomeDelivery reports through its callback), but never leave the batch hanging.
+          this.counters.failed++;
+          this.recordFailure(entryId, error);
+          settling.open--;
+        }
+        continue;
+      }
       let result: void | Promise<void>;
       try {
         result = this.deliver(envelope);
@@ -204,6 +232,7 @@ export class BatchProcessor {
         this.recordSuccess(entryId, envelope.id, toAck);
       }
     }
+    if (settling.open > 0) await new Promise<void>((resolve) => (settling.done = resolve));
     if (waits.length > 0) await Promise.all(waits);
     // Send this batch's XACK without waiting for it, but wait for the previous one: the next read
     // overlaps one ack round trip, and acks can never pile up without bound.
@@ -267,7 +296,7 @@ export class BatchProcessor {
 
   private recordSuccess(entryId: string, envelopeId: string | undefined, toAck: string[]): void {
     this.inFlight.delete(entryId);
-    this.lastErrors.delete(entryId);
+    if (this.lastErrors.size > 0) this.lastErrors.delete(entryId);
     if (envelopeId !== undefined) this.dedupe.add(envelopeId);
     toAck.push(entryId);
   }

@@ -25,10 +25,16 @@ export function parseEntries(value: unknown): RawEntry[] {
     // XAUTOCLAIM before Redis 7 reports deleted entries as nil in this list; skip them here,
     // they are counted from the deleted-ids list on Redis 7.
     if (!Array.isArray(entry) || typeof entry[0] !== "string") continue;
-    const fields = Array.isArray(entry[1]) ? entry[1].map(String) : null;
+    const fields = Array.isArray(entry[1]) ? textFields(entry[1] as unknown[]) : null;
     entries.push([entry[0], fields]);
   }
   return entries;
+}
+
+/** The field list as strings: the reply's own array when it already is one (ioredis' `call` replies with strings), else a converted copy. */
+function textFields(flat: unknown[]): string[] {
+  for (let i = 0; i < flat.length; i++) if (typeof flat[i] !== "string") return flat.map(String);
+  return flat as string[];
 }
 
 /** `XAUTOCLAIM` reply: next cursor, claimed entries, and (Redis 7+) ids deleted while pending. */
