@@ -1,5 +1,6 @@
 import type { AnyActorDefinition } from "../runtime/define-actor.js";
 import { curiosityActor } from "./curiosity/actor.js";
+import { lifecycleControllerActor } from "./control/actor.js";
 import { heartbeatActor } from "./heartbeat/actor.js";
 import { explorationMonitorActor } from "./monitors/exploration/actor.js";
 import { integrationMonitor } from "./monitors/integration/actor.js";
@@ -12,4 +13,5 @@ export const builtinKinds: readonly AnyActorDefinition[] = [
   integrationMonitor,
   explorationMonitorActor,
   curiosityActor,
+  lifecycleControllerActor,
 ];
