@@ -83,6 +83,12 @@ export const lifecycleControllerOptionsSchema = {
       default: 1000,
       description: "Transitions between snapshots of the entity states (ctx.state); a restart re-reads the event log after the last one.",
     },
+    path: {
+      type: "string",
+      pattern: "^/",
+      default: "/events",
+      description: "Ops server path answering `?fromSeq=N&limit=M` with a page of the event log (read by `plexus replay`).",
+    },
     replayPageSize: { type: "integer", minimum: 1, maximum: 10000, default: 1000, description: "Most events one replay request answers." },
     eventLog: {
       type: "object",
@@ -211,6 +217,13 @@ async function startLifecycleController(ctx: ActorContext<LifecycleControllerOpt
     },
     { concurrency: 4 },
   );
+  const unmount = ctx.ops.route("GET", options.path, async (request) => {
+    const fromSeq = Number(request.query.fromSeq ?? "1");
+    const limit = Number(request.query.limit ?? options.replayPageSize);
+    if (!Number.isSafeInteger(fromSeq) || fromSeq < 0 || !Number.isSafeInteger(limit) || limit < 1)
+      return { status: 400, body: { error: "fromSeq must be an integer ≥ 0 and limit a positive integer" } };
+    return { body: await controller.replay(fromSeq, Math.min(limit, options.replayPageSize)) };
+  });
   const removeStatus = ctx.ops.status(() => ({
     lifecycle: rules.definition.name,
     lastSeq: controller.lastSeq,
@@ -233,6 +246,7 @@ async function startLifecycleController(ctx: ActorContext<LifecycleControllerOpt
     "lifecycle controller ready",
   );
   return async () => {
+    unmount();
     removeStatus();
     await controller.stop();
   };

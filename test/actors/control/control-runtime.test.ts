@@ -10,6 +10,7 @@ import { createRuntime, type Runtime } from "../../../src/index.js";
 import { runtimeScope } from "../../helpers/runtime-scope.js";
 import { REDIS_URL, redisHostPort, serviceAvailable } from "../../helpers/services.js";
 import { runPrefix } from "../../helpers/wait.js";
+import { runInProcess } from "../../cli/memory-io.js";
 import { deleteKeys } from "../../transports/redis/kit.js";
 
 const scope = runtimeScope("plexus-control-");
@@ -20,7 +21,7 @@ async function startRuntime(stateDir: string, transport: Record<string, unknown>
   scope.runtime = createRuntime({
     logger: silentLogger(),
     config: {
-      runtime: { name: "control", ops: { enabled: false }, stateDir },
+      runtime: { name: "control", ops: { port: 0 }, stateDir },
       transport,
       children: [{ ...controllerSpec, options }],
     },
@@ -47,6 +48,14 @@ describe("lifecycle-controller in a runtime", () => {
     expect(await send(runtime, "c3", "seed-7", "START_TRAINING")).toMatchObject({ accepted: false, from: "TRAINING" });
     const page = await runtime.bus.request<ReplayPage>("kasmina.events.replay", { fromSeq: 1 });
     expect(page.events.map((event) => `${event.seq}:${event.commandId}:${event.to}`)).toEqual(["1:c1:GERMINATED", "2:c2:TRAINING"]);
+    const printed = await runInProcess(["replay", "--from", "2", "--url", runtime.opsAddress!.url]);
+    expect(printed.code).toBe(0);
+    expect(
+      printed.stdout
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { seq: number; to: string }),
+    ).toEqual([expect.objectContaining({ seq: 2, commandId: "c2", to: "TRAINING" })]);
   });
 
   it("fails to start with a configuration error (exit 78) naming a malformed lifecycle file", async () => {
@@ -90,6 +99,16 @@ describe.skipIf(!hasRedis)("lifecycle-controller over redis", () => {
       const page = await runtime.bus.request<ReplayPage>("kasmina.events.replay", { fromSeq: 3 }, { timeoutMs: 10_000 });
       expect(page.events.map((event) => event.seq)).toEqual([3, 4]);
       expect(page).toMatchObject({ nextSeq: 5, lastSeq: 4 });
+      const config = join(stateDir, "redis.yaml");
+      await writeFile(config, `transport: { kind: redis, url: "${REDIS_URL}", prefix: "${prefix}" }\n`);
+      const printed = await runInProcess(["replay", "--from", "1", "--count", "3", "-c", config]);
+      expect(printed.stderr).toBe("");
+      expect(
+        printed.stdout
+          .trimEnd()
+          .split("\n")
+          .map((line) => (JSON.parse(line) as { seq: number }).seq),
+      ).toEqual([1, 2, 3]);
     } finally {
       await scope.runtime?.stop();
       scope.runtime = undefined;

@@ -43,6 +43,7 @@ export async function startController(input: {
     maxBatch: 256,
     snapshotEvery: 1000,
     replayPageSize: 1000,
+    path: "/events",
     eventLog: { backend: "auto" },
     ...input.options,
   } as LifecycleControllerOptions;
