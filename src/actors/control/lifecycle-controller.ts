@@ -33,13 +33,16 @@ export interface ControllerSettings {
   onFatal(error: unknown): void;
 }
 
+const SNAPSHOT_VERSION = 2;
+
 /** What the controller keeps in `ctx.state`: consistent with the log up to `lastSeq`. */
 export interface ControllerSnapshot {
-  version: 1;
+  version: typeof SNAPSHOT_VERSION;
   lifecycle: string;
   lastSeq: number;
   entities: Record<string, string>;
-  acks: LifecycleAck[];
+  /** Acks of rejected commands still in the dedupe window (accepted ones are rebuilt from the log). */
+  rejected: LifecycleAck[];
 }
 
 interface Pending {
@@ -82,18 +85,24 @@ export class LifecycleController {
     this.throttled = new ThrottledLog(settings.log, 10_000);
   }
 
-  /** Rebuilds the entity states and the ack window from the snapshot, then from the log after it. */
+  /**
+   * Rebuilds the entity states from the snapshot and the log after it, and the ack window from the
+   * snapshot's rejections and the last `dedupeWindow` records of the log (accepted acks are never
+   * in the snapshot: the log has them, and keeping them out keeps each snapshot small).
+   */
   async restore(): Promise<{ fromSnapshot: number; fromLog: number }> {
     const saved = await this.settings.state.load<Partial<ControllerSnapshot>>();
     const snapshot =
-      saved?.version === 1 && saved.lifecycle === this.settings.rules.definition.name ? (saved as ControllerSnapshot) : undefined;
+      saved?.version === SNAPSHOT_VERSION && saved.lifecycle === this.settings.rules.definition.name
+        ? (saved as ControllerSnapshot)
+        : undefined;
     if (saved !== undefined && snapshot === undefined)
       this.settings.log.warn(
-        { lifecycle: saved.lifecycle },
+        { lifecycle: saved.lifecycle, version: saved.version },
         "lifecycle controller snapshot is of another version or lifecycle; rebuilding from the event log alone",
       );
     const afterSeq = snapshot?.lastSeq ?? 0;
-    const tail = await this.settings.eventLog.open(afterSeq);
+    const records = await this.settings.eventLog.open(Math.max(0, afterSeq - this.settings.dedupeWindow));
     if (this.settings.eventLog.lastSeq < afterSeq) {
       throw new PlexusError(
         "STATE_READ_FAILED",
@@ -103,11 +112,17 @@ export class LifecycleController {
     }
     if (snapshot !== undefined) {
       this.entities.restore(snapshot.entities);
-      for (const ack of snapshot.acks) this.window.remember(ack);
+      for (const ack of snapshot.rejected) this.window.remember(ack);
     }
-    for (const transition of tail) this.applyTransition(transition);
+    let fromLog = 0;
+    for (const transition of records) {
+      if (transition.seq > afterSeq) {
+        this.applyTransition(transition);
+        fromLog++;
+      } else this.window.remember(ackOf(transition));
+    }
     this.nextSeq = this.settings.eventLog.lastSeq + 1;
-    return { fromSnapshot: afterSeq, fromLog: tail.length };
+    return { fromSnapshot: afterSeq, fromLog };
   }
 
   /** Queues `command`; resolves with its ack once published (rejected at once when its lane is full). */
@@ -240,11 +255,11 @@ export class LifecycleController {
 
   private snapshot(): ControllerSnapshot {
     return {
-      version: 1,
+      version: SNAPSHOT_VERSION,
       lifecycle: this.settings.rules.definition.name,
       lastSeq: this.nextSeq - 1,
       entities: this.entities.snapshot(),
-      acks: this.window.snapshot(),
+      rejected: this.window.snapshot().filter((ack) => !ack.accepted),
     };
   }
 

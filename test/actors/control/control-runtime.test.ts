@@ -6,7 +6,7 @@ import type { ReplayPage } from "../../../src/actors/control/actor.js";
 import type { LifecycleAck } from "../../../src/actors/control/lifecycle-ack.js";
 import { startFailureExitCode } from "../../../src/cli/exit-codes.js";
 import { silentLogger } from "../../../src/common/logger.js";
-import { createRuntime, type Runtime } from "../../../src/index.js";
+import { createRuntime, type Runtime, type TransportConfig } from "../../../src/index.js";
 import { runtimeScope } from "../../helpers/runtime-scope.js";
 import { REDIS_URL, redisHostPort, serviceAvailable } from "../../helpers/services.js";
 import { runPrefix } from "../../helpers/wait.js";
@@ -17,7 +17,7 @@ const scope = runtimeScope("plexus-control-");
 const COMMANDS = "kasmina.control.lifecycle.transition";
 const controllerSpec = { id: "control", kind: "lifecycle-controller", options: {} };
 
-async function startRuntime(stateDir: string, transport: Record<string, unknown> = { kind: "memory" }, options = {}): Promise<Runtime> {
+async function startRuntime(stateDir: string, transport: TransportConfig = { kind: "memory" }, options = {}): Promise<Runtime> {
   scope.runtime = createRuntime({
     logger: silentLogger(),
     config: {
@@ -80,7 +80,7 @@ describe.skipIf(!hasRedis)("lifecycle-controller over redis", () => {
     const admin = new Redis(REDIS_URL);
     try {
       const stateDir = await scope.stateDir();
-      const transport = { kind: "redis", url: REDIS_URL, prefix };
+      const transport: TransportConfig = { kind: "redis", url: REDIS_URL, prefix };
       let runtime = await startRuntime(stateDir, transport);
       const acks = await Promise.all(["a", "b", "c"].map((entity, index) => send(runtime, `g${index}`, entity, "GERMINATE")));
       expect(acks.map((ack) => ack.seq).sort()).toEqual([1, 2, 3]);

@@ -63,7 +63,7 @@ export async function startController(input: {
     failures,
     status: () => ops.currentStatus() ?? {},
     async stop() {
-      await stop();
+      await stop?.();
       controller.abort();
     },
   };
