@@ -28,7 +28,15 @@ export type {
   StartActorDefinition,
   StopFunction,
 } from "./runtime/define-actor.js";
-export type { ActorContext, ActorStateStore, ActorStatus, OpsRequest, OpsResponse, OpsRoutes } from "./runtime/actor-context.js";
+export type {
+  ActorContext,
+  ActorStateStore,
+  ActorStatus,
+  ActorStorage,
+  OpsRequest,
+  OpsResponse,
+  OpsRoutes,
+} from "./runtime/actor-context.js";
 export { forwardBusEvents } from "./runtime/hosting/forward-bus-events.js";
 export type { BusEventForwarding, ForwardBusEventsOptions, ForwardOutcome } from "./runtime/hosting/forward-bus-events.js";
 export { heartbeatActor } from "./actors/heartbeat/actor.js";

@@ -1,5 +1,6 @@
 import type { AnyActorDefinition } from "../runtime/define-actor.js";
 import { curiosityActor } from "./curiosity/actor.js";
+import { lifecycleControllerActor } from "./control/actor.js";
 import { heartbeatActor } from "./heartbeat/actor.js";
 import { capabilityMonitor } from "./monitors/capability/actor.js";
 import { explorationMonitorActor } from "./monitors/exploration/actor.js";
@@ -16,4 +17,5 @@ export const builtinKinds: readonly AnyActorDefinition[] = [
   knowledgeMonitor,
   explorationMonitorActor,
   curiosityActor,
+  lifecycleControllerActor,
 ];

@@ -26,6 +26,8 @@ export interface CliBusClient {
    * Absent for HTTP clients, whose publishes are done when they return.
    */
   settle?(timeoutMs: number): Promise<{ undelivered: number }>;
+  /** `bus.request` (direct clients only; an ops server offers no request endpoint). */
+  request?<R>(topic: string, payload: unknown, timeoutMs: number): Promise<R>;
   /** Flushes and releases connections (direct clients); absent for stateless HTTP clients. */
   close?(): Promise<void>;
 }

@@ -53,6 +53,10 @@ function directBusClient(endpoint: ConfigEndpoint, env: NodeJS.ProcessEnv, cwd: 
       await direct.close();
       return "aborted";
     },
+    async request<R>(topic: string, payload: unknown, timeoutMs: number): Promise<R> {
+      const { bus } = await open();
+      return bus.request<R>(topic, payload, { timeoutMs });
+    },
     async settle(timeoutMs) {
       if (!opening) return { undelivered: 0 };
       return (await opening).settle(timeoutMs);

@@ -42,6 +42,12 @@ const CONFIGURATION_ERROR_CODES: ReadonlySet<string> = new Set([
 
 /** The exit code of a runtime that could not start: 78 for a configuration error, else 70. */
 export function startFailureExitCode(error: unknown): ExitCodeValue {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && CONFIGURATION_ERROR_CODES.has(code) ? ExitCode.config : ExitCode.runtimeFailed;
+  // An actor that finds its own configuration unusable at start (a malformed lifecycle file) fails
+  // its supervisor with it as the cause: follow the causes down.
+  for (let cause = error, depth = 0; typeof cause === "object" && cause !== null && depth < 10; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && CONFIGURATION_ERROR_CODES.has(code)) return ExitCode.config;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return ExitCode.runtimeFailed;
 }

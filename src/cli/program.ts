@@ -7,6 +7,7 @@ import { registerDirectClients } from "./direct-bus-client.js";
 import { registerDoctorCommand } from "./doctor.js";
 import { registerPubCommand } from "./pub.js";
 import { registerQuestionsCommand } from "./questions.js";
+import { registerReplayCommand } from "./replay.js";
 import { registerScanCommand } from "./scan.js";
 import { registerStartCommand } from "./start.js";
 import { registerStatusCommand } from "./status.js";
@@ -38,6 +39,7 @@ Examples:
   plexus pub orders.created '{"id": 1}'  publish through the runtime's ops server
   plexus sub 'orders.*' --count 1        print matching messages as JSON lines
   plexus sub -c chembus.yaml 'chem.>'    subscribe on a zmq/redis transport directly
+  plexus replay --from 1 -c redis.yaml   a lifecycle controller's event log as JSON lines
   plexus doctor -c my.yaml               check transport, runtime and contracts
   plexus scan . --fail-on high           analyse a source tree once, like a linter
 
@@ -49,6 +51,7 @@ Logs go to stderr; stdout carries only data. Run "plexus <command> --help" for d
   registerQuestionsCommand(program, io, setExit);
   registerPubCommand(program, io, setExit);
   registerSubCommand(program, io, setExit, stopOnSignals);
+  registerReplayCommand(program, io, setExit);
   registerDoctorCommand(program, io, setExit);
   registerScanCommand(program, io, setExit);
   registerDirectClients();

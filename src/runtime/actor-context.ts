@@ -42,6 +42,17 @@ export interface OpsRoutes {
   status(provider: () => ActorStatus): () => void;
 }
 
+/**
+ * Where the runtime keeps data, for actors that keep more than a snapshot (the lifecycle
+ * controller's append-only event log): under the state directory, or in the Redis the bus uses.
+ */
+export interface ActorStorage {
+  /** The runtime's `stateDir`, absolute; name files after the actor's path so actors never share one. */
+  stateDir: string;
+  /** The bus's transport: `custom` when the embedder supplied one. A redis transport gives its url and key prefix. */
+  transport: { kind: "memory" | "zmq" | "redis" | "custom"; url?: string; prefix?: string };
+}
+
 /** What an actor reports about itself in `/health`: any JSON object of its choosing. */
 export type ActorStatus = Record<string, unknown>;
 
@@ -71,6 +82,8 @@ export interface ActorContext<O = Record<string, unknown>> {
    * lifecycle, which keeps the machine's snapshot there.
    */
   state: ActorStateStore;
+  /** Where the runtime keeps data beyond `state`; absent in contexts built without a runtime (tests may supply it). */
+  storage?: ActorStorage;
   metrics: Metrics;
   /** Aborted when the actor is asked to stop; pass it to fetch, timers, streams. */
   signal: AbortSignal;

@@ -3,7 +3,7 @@ import type { Bus } from "../transports/bus/bus.js";
 import type { MessageBus } from "../transports/bus/message-bus.js";
 import type { Transport } from "../transports/transport.js";
 import { openResolvedBus } from "../transports/open-bus.js";
-import type { ActorContext, ActorStatus, OpsRoutes } from "./actor-context.js";
+import type { ActorContext, ActorStatus, ActorStorage, OpsRoutes } from "./actor-context.js";
 import type { AnyActorDefinition } from "./define-actor.js";
 import { loadConfig } from "./config/load-config.js";
 import { KindOptionsValidator } from "./config/kind-options.js";
@@ -275,11 +275,22 @@ export class PlexusRuntime implements Runtime {
       bus,
       log: this.log.child({ actor: path }),
       state: stateStore.forActor(path),
+      storage: this.storage(),
       metrics: this.metrics,
       signal,
       ops: this.opsRoutesFor(path, signal),
       clock: systemClock,
       fail,
+    };
+  }
+
+  private storage(): ActorStorage {
+    const config = this.loaded as ResolvedConfig;
+    const transport = config.transport;
+    if (this.options.transport !== undefined) return { stateDir: config.runtime.stateDir, transport: { kind: "custom" } };
+    return {
+      stateDir: config.runtime.stateDir,
+      transport: transport.kind === "redis" ? { kind: "redis", url: transport.url, prefix: transport.prefix } : { kind: transport.kind },
     };
   }
 

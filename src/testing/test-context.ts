@@ -46,6 +46,7 @@ export function createTestContext<O = Record<string, unknown>>(input: TestContex
     bus,
     log: input.log ?? silentLogger(),
     state: input.state ?? createMemoryStateStore(),
+    ...(input.storage === undefined ? {} : { storage: input.storage }),
     metrics: input.metrics ?? (sharedMetrics ??= new Metrics()),
     signal: input.signal,
     ops: input.ops ?? createTestOpsRoutes(),
