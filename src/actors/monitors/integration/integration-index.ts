@@ -227,6 +227,7 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
     }
     this.conflicts = conflicts;
     for (const connect of this.connects.values()) {
+      if (connect.address.external) continue;
       if ((bindsByGroup.get(connect.address.group) ?? []).some((bind) => bindServes(bind.address, connect.address))) continue;
       findings.push(
         this.remember(connect.sites, "unbound-endpoint", () => {
