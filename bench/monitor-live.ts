@@ -26,20 +26,18 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { recordHeadlines } from "./lib/headline.js";
 import { writeSourceTree } from "./lib/source-tree.js";
 
 type Watcher = "chokidar" | "parcel";
 const WATCHERS: readonly Watcher[] = ["chokidar", "parcel"];
-const self = fileURLToPath(import.meta.url);
-const ROOT = join(dirname(self), "..");
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const CHILD = join(ROOT, "bench", "lib", "monitor-live-child.mjs");
 
 const { values: args } = parseArgs({
   options: {
-    child: { type: "string" },
-    dir: { type: "string" },
     soak: { type: "boolean", default: false },
     "soak-minutes": { type: "string", default: "10" },
     "warmup-seconds": { type: "string", default: "60" },
@@ -60,11 +58,6 @@ const SAMPLE_EVERY_MS = 10_000;
  * not configurable): edits a person makes are paced like this; the burst series is not.
  */
 const PAUSE_MS = 600;
-
-interface Question {
-  kind: string;
-  subject: string;
-}
 
 /** A small module for the soak tree: a class, a constant, a publish and a subscribe that meet. */
 function smallModule(n: number): string {
@@ -91,134 +84,22 @@ async function writeSoakTree(root: string, files: number): Promise<void> {
   }
 }
 
-/** The edited file's text: it publishes `topic`, which nothing subscribes to. */
-const editedModule = (topic: string): string => `"""Edited by the bench."""\n\n\ndef send(bus):\n    bus.publish("${topic}", {})\n`;
-
-/** Child: one runtime with `watcher`, measuring latency or soaking; prints one JSON line. */
-async function child(watcher: Watcher, dir: string, soak: boolean): Promise<void> {
-  // The built package, as an application embeds it: its analysis workers load compiled files, no tsx.
-  const { createRuntime, silentLogger } = (await import(
-    pathToFileURL(join(ROOT, "dist", "index.js")).href
-  )) as typeof import("../src/index.js");
-  const stateDir = await mkdtemp(join(tmpdir(), "plexus-monitor-live-state-"));
-  const editDir = join(dir, "edits");
-  await mkdir(editDir, { recursive: true });
-  const runtime = createRuntime({
-    logger: silentLogger(),
-    config: {
-      runtime: { name: "monitor-live", ops: { port: 0 }, stateDir },
-      children: [
-        { id: "curiosity", kind: "curiosity" },
-        { id: "integration", kind: "integration-monitor", options: { watch: dir, watcher } },
-      ],
-    },
-  });
-  await runtime.start();
-  const waiting = new Map<string, (at: number) => void>();
-  let questions = 0;
-  await runtime.bus.subscribe<Question>("curiosity.integration_question", (envelope) => {
-    const at = performance.now();
-    questions++;
-    waiting.get(envelope.payload.subject)?.(at);
-  });
-  const health = async (): Promise<{ filesTracked: number; inFlight: number; queue: { depth: number } }> => {
-    const body = (await (await fetch(`${runtime.opsAddress!.url}/health`)).json()) as { actors: Array<{ path: string; status?: unknown }> };
-    return body.actors.find((actor) => actor.path === "root/integration")!.status as never;
+/** Runs bench/lib/monitor-live-child.mjs in a fresh `node` (no tsx) and returns what it printed. */
+function runChild(watcher: Watcher, dir: string, soak: boolean): Promise<Record<string, unknown>> {
+  const params = {
+    watcher,
+    dir,
+    files: soak ? SOAK_FILES : FILES,
+    soak,
+    edits: EDITS,
+    pauseMs: PAUSE_MS,
+    soakMinutes: Number(args["soak-minutes"]),
+    warmupSeconds: Number(args["warmup-seconds"]),
+    soakRate: SOAK_RATE,
+    sampleEveryMs: SAMPLE_EVERY_MS,
   };
-  // The cold scan of the tree first: edits are measured against a settled monitor.
-  const settleStarted = performance.now();
-  for (;;) {
-    const status = await health();
-    if (status.filesTracked >= (soak ? SOAK_FILES : FILES) && status.inFlight === 0 && status.queue.depth === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const settleMs = performance.now() - settleStarted;
-
-  let edit = 0;
-  const run = Date.now().toString(36);
-  /** Rewrites one of 20 files to publish a fresh topic; resolves with the ms until its question arrived. */
-  const oneEdit = (): Promise<number> => {
-    const topic = `live.${run}.${edit}`;
-    const file = join(editDir, `edit_${edit % 20}.py`);
-    edit++;
-    return new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no question for ${topic} within 10 s`)), 10_000);
-      const started = performance.now();
-      waiting.set(topic, (at) => {
-        clearTimeout(timer);
-        waiting.delete(topic);
-        resolve(at - started);
-      });
-      writeFile(file, editedModule(topic)).catch(reject);
-    });
-  };
-
-  if (!soak) {
-    for (let i = 0; i < 20; i++) await oneEdit(); // creates the 20 files and warms the workers' parsers
-    const paced: number[] = [];
-    for (let i = 0; i < EDITS; i++) {
-      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
-      paced.push(await oneEdit());
-    }
-    const burst: number[] = [];
-    for (let i = 0; i < EDITS; i++) burst.push(await oneEdit());
-    await runtime.stop();
-    await rm(stateDir, { recursive: true, force: true });
-    console.log(JSON.stringify({ paced, burst, settleMs, questions }));
-    return;
-  }
-
-  const minutes = Number(args["soak-minutes"]);
-  const warmupMs = Number(args["warmup-seconds"]) * 1000;
-  const started = performance.now();
-  const samples: Array<{ atS: number; rssMb: number }> = [];
-  let peakMb = 0;
-  let peakAfterWarmupMb = 0;
-  let late = 0;
-  let lost = 0;
-  const pending = new Set<Promise<unknown>>();
-  // Edits are due by the clock, not by timer ticks: a tick delayed by a busy loop is made up at the next one.
-  const editTimer = setInterval(
-    () => {
-      const due = Math.floor(((performance.now() - started) * SOAK_RATE) / 1000);
-      while (edit < due) {
-        const done = oneEdit().then(
-          (ms) => void (ms > 1000 && late++),
-          () => void lost++,
-        );
-        pending.add(done);
-        void done.finally(() => pending.delete(done));
-      }
-    },
-    1000 / SOAK_RATE / 2,
-  );
-  const peakTimer = setInterval(() => {
-    const rssMb = process.memoryUsage.rss() / 2 ** 20;
-    peakMb = Math.max(peakMb, rssMb);
-    if (performance.now() - started >= warmupMs) peakAfterWarmupMb = Math.max(peakAfterWarmupMb, rssMb);
-  }, 1000);
-  const sampleTimer = setInterval(() => {
-    const elapsed = performance.now() - started;
-    if (elapsed >= warmupMs) samples.push({ atS: Math.round(elapsed / 1000), rssMb: process.memoryUsage.rss() / 2 ** 20 });
-  }, SAMPLE_EVERY_MS);
-  await new Promise((resolve) => setTimeout(resolve, minutes * 60_000));
-  clearInterval(editTimer);
-  clearInterval(sampleTimer);
-  clearInterval(peakTimer);
-  await Promise.allSettled([...pending]);
-  const status = await health();
-  await runtime.stop();
-  await rm(stateDir, { recursive: true, force: true });
-  console.log(
-    JSON.stringify({ samples, peakMb, peakAfterWarmupMb, settleMs, edits: edit, late, lost, questions, filesTracked: status.filesTracked }),
-  );
-}
-
-function runChild(watcher: Watcher, dir: string, extra: string[]): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", self, "--child", watcher, "--dir", dir, ...extra], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const proc = spawn(process.execPath, [CHILD, JSON.stringify(params)], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     proc.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     proc.once("close", (code) =>
@@ -249,7 +130,7 @@ async function latency(watchers: readonly Watcher[]): Promise<void> {
     const figures: Partial<Record<Watcher, { p50: number; p99: number }>> = {};
     for (const watcher of watchers) {
       // Each watcher starts with no snapshot; the edits use topics of their own run.
-      const result = (await runChild(watcher, dir, [])) as { paced: number[]; burst: number[]; settleMs: number };
+      const result = (await runChild(watcher, dir, false)) as { paced: number[]; burst: number[]; settleMs: number };
       for (const series of ["paced", "burst"] as const) {
         const l = result[series];
         const p99 = quantile(l, 0.99);
@@ -296,13 +177,7 @@ async function soak(watchers: readonly Watcher[]): Promise<void> {
     const dir = await mkdtemp(join(tmpdir(), `plexus-monitor-soak-${watcher}-`));
     try {
       await writeSoakTree(dir, SOAK_FILES);
-      const result = (await runChild(watcher, dir, [
-        "--soak",
-        "--soak-minutes",
-        String(minutes),
-        "--warmup-seconds",
-        String(args["warmup-seconds"]),
-      ])) as {
+      const result = (await runChild(watcher, dir, true)) as {
         samples: Array<{ atS: number; rssMb: number }>;
         peakMb: number;
         peakAfterWarmupMb: number;
@@ -331,8 +206,7 @@ async function soak(watchers: readonly Watcher[]): Promise<void> {
   }
 }
 
-if (args.child !== undefined) await child(args.child as Watcher, args.dir!, args.soak);
-else {
+{
   // The children run the built package: build it from the sources first (--no-build reuses dist/).
   if (!args["no-build"])
     execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
