@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { silentLogger } from "../common/logger.js";
 import type { Finding, Severity } from "../actors/monitors/finding.js";
@@ -13,7 +13,7 @@ import { ExitCode } from "./exit-codes.js";
 export interface ScanOptions {
   kind: string;
   json?: boolean;
-  format: "text" | "json" | "sarif";
+  format: "text" | "json" | "sarif" | "asyncapi";
   dialect?: string;
   failOn?: Severity;
   cache?: string;
@@ -34,7 +34,7 @@ export function registerScanCommand(program: Command, io: CliIo, setExit: (code:
       "integration-monitor",
     )
     .option("--json", "print { findings, stats, skipped, failed } as JSON (same as --format json)")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif", "asyncapi"]).default("text"))
     .option("--dialect <names>", "comma-separated dialects to recognise (integration-monitor; default: every built-in one)")
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding reaches this severity").choices([...SEVERITIES]))
     .option("--cache <file>", "keep the analysis in this file between scans: unchanged files are not analysed again")
@@ -48,6 +48,9 @@ Examples:
   plexus scan . --dialect zmq,chembus         only ZeroMQ and ChemBus wiring
   plexus scan . --fail-on high                exit 1 when a high-severity finding exists (for CI)
   plexus scan . --format sarif > scan.sarif   SARIF 2.1.0 for code-scanning UIs (a rule per finding kind)
+  plexus scan . --format asyncapi > api.json  AsyncAPI 3.0 of the messaging in the code: a channel per topic
+                                              (wildcards as parameters), send/receive operations per file,
+                                              bound and connected endpoints as servers (integration-monitor)
   plexus scan . --cache .plexus-scan.json     incremental: only changed files are analysed again
   plexus scan . --kind capability             classes and functions named like handlers, services, workers, ...
   plexus scan . --kind knowledge              unlinked docs, undocumented modules, docs naming missing files or symbols
@@ -69,6 +72,8 @@ export async function runScanCommand(dir: string, options: ScanOptions, io: CliI
     import("../actors/monitors/run-scan.js"),
     import("../runtime/config/kind-options.js"),
   ]);
+  if (options.format === "asyncapi" && options.kind !== "integration-monitor")
+    throw new CliError(`scan: --format asyncapi describes messaging, which only --kind integration-monitor finds`, ExitCode.usage);
   const monitors = builtinKinds.filter(isMonitorKind);
   const kind = monitors.find((candidate) => candidate.kind === options.kind || candidate.kind === `${options.kind}-monitor`);
   if (!kind) {
@@ -100,6 +105,16 @@ export async function runScanCommand(dir: string, options: ScanOptions, io: CliI
     const { sarifLog } = await import("../actors/monitors/sarif-log.js");
     const log = sarifLog(report.findings, { root, toolVersion: packageVersion(), ...(spec.rules ? { rules: spec.rules } : {}) });
     await writeOut(io.stdout, `${JSON.stringify(log, null, 2)}\n`);
+  } else if (options.format === "asyncapi") {
+    const [{ asyncApiDocument }, { isIntegrationFacts }] = await Promise.all([
+      import("../actors/monitors/asyncapi-document.js"),
+      import("../actors/monitors/analysis/integration/integration-facts.js"),
+    ]);
+    const files = Object.entries(outcome.snapshot.files).flatMap(([path, file]) =>
+      isIntegrationFacts(file.facts) ? [{ path, messages: file.facts.messages, endpoints: file.facts.endpoints }] : [],
+    );
+    const document = asyncApiDocument(files, { root, title: basename(root), version: await projectVersion(root) });
+    await writeOut(io.stdout, `${JSON.stringify(document, null, 2)}\n`);
   } else if (options.json || options.format === "json") await writeOut(io.stdout, `${JSON.stringify(asJson(report, io.cwd), null, 2)}\n`);
   else await printText(report, io);
   const threshold = options.failOn;
@@ -158,6 +173,16 @@ function sortFindings(findings: readonly Finding[]): Finding[] {
     (a, b) =>
       SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || place(a).localeCompare(place(b)) || a.id.localeCompare(b.id),
   );
+}
+
+/** The `version` of the scanned directory's package.json, else "0.0.0" (AsyncAPI requires one). */
+async function projectVersion(root: string): Promise<string> {
+  try {
+    const manifest = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as { version?: unknown };
+    return typeof manifest.version === "string" && manifest.version !== "" ? manifest.version : "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
 }
 
 /** A previous scan's state, or undefined (with a note) when the file is missing or not JSON. */

@@ -6,7 +6,12 @@ export interface EndpointAddress {
   host: string;
   /** How the endpoint is named in questions: `tcp://*:5556`, `tcp://localhost:5556`, `ipc:///tmp/x`. */
   display: string;
+  /** A server the code only connects to (a Redis URL): no bind in the code is expected. */
+  external: boolean;
 }
+
+/** Schemes of servers that run outside the analysed code. */
+const EXTERNAL = /^(redis|rediss|valkey|valkeys):\/\//i;
 
 const ANY = new Set(["*", "0.0.0.0", "::", "[::]"]);
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
@@ -14,12 +19,12 @@ const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 /** Reads `tcp://host:port` (and other transports, kept whole); `tcp://*:5556` and `tcp://127.0.0.1:5556` share a group. */
 export function endpointAddress(endpoint: string): EndpointAddress {
   const tcp = /^(tcp|ws|wss):\/\/(.*):(\d+)(\/.*)?$/i.exec(endpoint.trim());
-  if (!tcp) return { group: endpoint.trim(), host: "", display: endpoint.trim() };
+  if (!tcp) return { group: endpoint.trim(), host: "", display: endpoint.trim(), external: EXTERNAL.test(endpoint.trim()) };
   const scheme = tcp[1]!.toLowerCase();
   const raw = tcp[2]!.toLowerCase();
   const host = ANY.has(raw) ? "*" : LOOPBACK.has(raw) ? "local" : raw;
   const port = tcp[3]!;
-  return { group: `${scheme}:${port}`, host, display: `${scheme}://${host === "local" ? "localhost" : host}:${port}` };
+  return { group: `${scheme}:${port}`, host, display: `${scheme}://${host === "local" ? "localhost" : host}:${port}`, external: false };
 }
 
 /** Whether a bind on `bound` accepts a connect to `target` (same group, and the bind listens on that host). */

@@ -31,6 +31,18 @@ interface ClassEntry {
   facts: ClassFacts;
 }
 
+/**
+ * A class's findings as last evaluated, with what they were evaluated from: the versions of the
+ * class names its lineage looked up (found or not), of the classes deriving from it, and whether
+ * each attribute it pushes to was read elsewhere. While all of these hold, the findings do too.
+ */
+interface ClassVerdict {
+  names: Array<[string, number]>;
+  derived: number;
+  foreign: Array<[string, boolean]>;
+  findings: Finding[];
+}
+
 function reference<T extends Referenced>(table: Map<string, T>, key: string, create: () => T, file: string, line: number): void {
   let entry = table.get(key);
   if (!entry) table.set(key, (entry = create()));
@@ -67,6 +79,17 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
   private readonly binds = new Map<string, EndpointSites>();
   private readonly connects = new Map<string, EndpointSites>();
   private readonly classes = new Map<string, ClassEntry[]>();
+  /** Base class name → the classes that name it as a base. */
+  private readonly derivedBy = new Map<string, ClassEntry[]>();
+  /**
+   * Versions (from one counter, so a name that goes and comes back never repeats one) of each
+   * class name's entries and of each name's derived classes; absent while there are none.
+   */
+  private readonly classVersions = new Map<string, number>();
+  private readonly derivedVersions = new Map<string, number>();
+  private versionClock = 0;
+  /** Per class entry, its last verdict: an edit re-evaluates only the classes it can affect. */
+  private readonly verdicts = new WeakMap<ClassEntry, ClassVerdict>();
   /** Attribute name → files reading it on something other than `self` / `this`. */
   private readonly foreignReads = new Map<string, number>();
   private unresolved = 0;
@@ -106,9 +129,17 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
       reference(table, `${address.group}\u0000${address.host}`, () => ({ address, sites: new Map(), version: {} }), path, endpoint.line);
     }
     for (const cls of facts.classes) {
+      const entry = { file: path, facts: cls };
       const entries = this.classes.get(cls.name);
-      if (entries) entries.push({ file: path, facts: cls });
-      else this.classes.set(cls.name, [{ file: path, facts: cls }]);
+      if (entries) entries.push(entry);
+      else this.classes.set(cls.name, [entry]);
+      this.classVersions.set(cls.name, ++this.versionClock);
+      for (const base of cls.bases) {
+        const derived = this.derivedBy.get(base);
+        if (derived) derived.push(entry);
+        else this.derivedBy.set(base, [entry]);
+        this.derivedVersions.set(base, ++this.versionClock);
+      }
     }
     for (const name of facts.foreignReads) this.foreignReads.set(name, (this.foreignReads.get(name) ?? 0) + 1);
   }
@@ -129,8 +160,23 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
     }
     for (const cls of facts.classes) {
       const remaining = (this.classes.get(cls.name) ?? []).filter((entry) => entry.file !== path);
-      if (remaining.length > 0) this.classes.set(cls.name, remaining);
-      else this.classes.delete(cls.name);
+      if (remaining.length > 0) {
+        this.classes.set(cls.name, remaining);
+        this.classVersions.set(cls.name, ++this.versionClock);
+      } else {
+        this.classes.delete(cls.name);
+        this.classVersions.delete(cls.name);
+      }
+      for (const base of cls.bases) {
+        const derived = (this.derivedBy.get(base) ?? []).filter((entry) => entry.file !== path);
+        if (derived.length > 0) {
+          this.derivedBy.set(base, derived);
+          this.derivedVersions.set(base, ++this.versionClock);
+        } else {
+          this.derivedBy.delete(base);
+          this.derivedVersions.delete(base);
+        }
+      }
     }
     for (const name of facts.foreignReads) {
       const count = (this.foreignReads.get(name) ?? 1) - 1;
@@ -233,6 +279,7 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
     }
     this.conflicts = conflicts;
     for (const connect of this.connects.values()) {
+      if (connect.address.external) continue;
       if ((bindsByGroup.get(connect.address.group) ?? []).some((bind) => bindServes(bind.address, connect.address))) continue;
       findings.push(
         this.remember(connect.version, "unbound-endpoint", () => {
@@ -250,14 +297,19 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
     return findings;
   }
 
-  /** The class and what it inherits from, when every base is known; undefined when some base is not in the index. */
-  private lineage(entry: ClassEntry): ClassEntry[] | undefined {
+  /**
+   * The class and what it inherits from, when every base is known (undefined when some base is not
+   * in the index), and every class name looked up on the way.
+   */
+  private lineage(entry: ClassEntry): { members: ClassEntry[] | undefined; names: string[] } {
     const seen = new Set<ClassEntry>([entry]);
+    const names = new Set<string>();
     const pending = [entry];
     while (pending.length > 0) {
       for (const base of pending.pop()!.facts.bases) {
+        names.add(base);
         const found = this.classes.get(base);
-        if (!found) return undefined;
+        if (!found) return { members: undefined, names: [...names] };
         for (const ancestor of found)
           if (!seen.has(ancestor)) {
             seen.add(ancestor);
@@ -265,65 +317,81 @@ export class IntegrationIndex implements CrossFileIndex<IntegrationFacts> {
           }
       }
     }
-    return [...seen];
+    return { members: [...seen], names: [...names] };
   }
 
   private classFindings(): Finding[] {
     const findings: Finding[] = [];
-    const all = [...this.classes.values()].flat();
-    const derived = new Map<string, ClassEntry[]>();
-    for (const entry of all)
-      for (const base of entry.facts.bases) {
-        const list = derived.get(base);
-        if (list) list.push(entry);
-        else derived.set(base, [entry]);
+    for (const entries of this.classes.values())
+      for (const entry of entries) {
+        let verdict = this.verdicts.get(entry);
+        if (!verdict || !this.holds(verdict, entry)) this.verdicts.set(entry, (verdict = this.judgeClass(entry)));
+        findings.push(...verdict.findings);
       }
-    for (const entry of all) {
-      const { facts, file } = entry;
-      const lineage = this.lineage(entry);
-      const classSite = { file, line: facts.line };
-      if (lineage && !lineage.some((member) => member.facts.dynamic)) {
-        const assigned = new Set(lineage.flatMap((member) => member.facts.assigned));
-        for (const use of facts.used) {
-          if (assigned.has(use.attr)) continue;
-          findings.push(
-            this.remember(entry, `uninitialized-attribute\u0000${use.attr}`, () =>
-              makeFinding({
-                kind: "uninitialized-attribute",
-                severity: "high",
-                subject: `${facts.name}.${use.attr}`,
-                question: `${facts.name} (${file}:${facts.line}) calls a method on ${use.attr} at line ${use.line}, but neither it nor its bases ever assign ${use.attr}: where should it be initialised?`,
-                evidence: [classSite, { file, line: use.line }],
-              }),
-            ),
-          );
-        }
-      }
-      if (facts.pushed.length === 0) continue;
-      // Readers may be the class, its ancestors, classes deriving from it, or code elsewhere (`worker.queue.pop()`).
-      const family = [...(lineage ?? [entry]), ...(derived.get(facts.name) ?? [])];
-      const read = new Set(family.flatMap((member) => member.facts.read));
-      const pushedBy = new Map<string, Evidence[]>();
-      for (const push of facts.pushed) {
-        if (read.has(push.attr) || this.foreignReads.has(push.attr)) continue;
-        const list = pushedBy.get(push.attr);
-        if (list) list.push({ file, line: push.line });
-        else pushedBy.set(push.attr, [{ file, line: push.line }]);
-      }
-      for (const [attr, pushes] of pushedBy) {
+    return findings;
+  }
+
+  /** Whether nothing a verdict was evaluated from has changed since. */
+  private holds(verdict: ClassVerdict, entry: ClassEntry): boolean {
+    return (
+      verdict.derived === (this.derivedVersions.get(entry.facts.name) ?? 0) &&
+      verdict.names.every(([name, version]) => (this.classVersions.get(name) ?? 0) === version) &&
+      verdict.foreign.every(([attr, read]) => this.foreignReads.has(attr) === read)
+    );
+  }
+
+  private judgeClass(entry: ClassEntry): ClassVerdict {
+    const findings: Finding[] = [];
+    const { facts, file } = entry;
+    const { members: lineage, names } = this.lineage(entry);
+    const verdict: ClassVerdict = {
+      names: names.map((name) => [name, this.classVersions.get(name) ?? 0]),
+      derived: this.derivedVersions.get(facts.name) ?? 0,
+      foreign: facts.pushed.map((push) => [push.attr, this.foreignReads.has(push.attr)]),
+      findings,
+    };
+    const classSite = { file, line: facts.line };
+    if (lineage && !lineage.some((member) => member.facts.dynamic)) {
+      const assigned = new Set(lineage.flatMap((member) => member.facts.assigned));
+      for (const use of facts.used) {
+        if (assigned.has(use.attr)) continue;
         findings.push(
-          this.remember(entry, `undrained-queue\u0000${attr}`, () =>
+          this.remember(entry, `uninitialized-attribute\u0000${use.attr}`, () =>
             makeFinding({
-              kind: "undrained-queue",
-              severity: "medium",
-              subject: `${facts.name}.${attr}`,
-              question: `${facts.name} (${file}:${facts.line}) adds to ${attr} (${where(pushes)}) but nothing ever reads or drains it: who consumes it, or does it grow without bound?`,
-              evidence: [classSite, ...pushes],
+              kind: "uninitialized-attribute",
+              severity: "high",
+              subject: `${facts.name}.${use.attr}`,
+              question: `${facts.name} (${file}:${facts.line}) calls a method on ${use.attr} at line ${use.line}, but neither it nor its bases ever assign ${use.attr}: where should it be initialised?`,
+              evidence: [classSite, { file, line: use.line }],
             }),
           ),
         );
       }
     }
-    return findings;
+    if (facts.pushed.length === 0) return verdict;
+    // Readers may be the class, its ancestors, classes deriving from it, or code elsewhere (`worker.queue.pop()`).
+    const family = [...(lineage ?? [entry]), ...(this.derivedBy.get(facts.name) ?? [])];
+    const read = new Set(family.flatMap((member) => member.facts.read));
+    const pushedBy = new Map<string, Evidence[]>();
+    for (const push of facts.pushed) {
+      if (read.has(push.attr) || this.foreignReads.has(push.attr)) continue;
+      const list = pushedBy.get(push.attr);
+      if (list) list.push({ file, line: push.line });
+      else pushedBy.set(push.attr, [{ file, line: push.line }]);
+    }
+    for (const [attr, pushes] of pushedBy) {
+      findings.push(
+        this.remember(entry, `undrained-queue\u0000${attr}`, () =>
+          makeFinding({
+            kind: "undrained-queue",
+            severity: "medium",
+            subject: `${facts.name}.${attr}`,
+            question: `${facts.name} (${file}:${facts.line}) adds to ${attr} (${where(pushes)}) but nothing ever reads or drains it: who consumes it, or does it grow without bound?`,
+            evidence: [classSite, ...pushes],
+          }),
+        ),
+      );
+    }
+    return verdict;
   }
 }

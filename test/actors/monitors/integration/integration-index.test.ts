@@ -112,4 +112,23 @@ describe("topic and endpoint matching", () => {
     expect(bindServes(star, endpointAddress("tcp://localhost:5557"))).toBe(false);
     expect(bindServes(endpointAddress("ipc:///tmp/a"), endpointAddress("ipc:///tmp/a"))).toBe(true);
   });
+
+  it("does not ask who binds a Redis server: the code only connects to it", () => {
+    const index = new IntegrationIndex();
+    const facts = (endpoint: string) => ({
+      language: "python" as const,
+      messages: [],
+      endpoints: [{ role: "connect" as const, endpoint, dialect: "redis", line: 3 }],
+      unresolved: [],
+      constants: [],
+      classes: [],
+      foreignReads: [],
+      syntaxErrors: [],
+    });
+    index.set("a.py", facts("redis://cache:6379/0"));
+    index.set("b.py", facts("rediss://secure:6380"));
+    expect(index.findings()).toEqual([]);
+    index.set("c.py", facts("tcp://localhost:7000"));
+    expect(summary(index)).toEqual(["unbound-endpoint tcp://localhost:7000"]);
+  });
 });

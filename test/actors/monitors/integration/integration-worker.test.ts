@@ -119,6 +119,31 @@ describe("the integration worker (no threads)", () => {
     expect(typescript.unresolved).toEqual([{ role: "publish", dialect: "plexus", line: 6 }]);
   });
 
+  it("reads the Redis server a client connects to from a URL, and nothing from a host or port alone", async () => {
+    const python = await inline(
+      "clients.py",
+      [
+        'URL = os.getenv("REDIS_URL", "redis://cache:6379/1")',
+        "a = redis.Redis.from_url(URL)",
+        'b = redis.from_url("rediss://secure:6380")',
+        'c = redis.Redis(host="cache", port=6379)',
+        'd = redis.Redis("cache")',
+      ].join("\n"),
+    );
+    expect(endpoints(python)).toEqual(["connect redis://cache:6379/1:2", "connect rediss://secure:6380:3"]);
+    expect(python.unresolved).toEqual([]);
+    const typescript = await inline(
+      "clients.ts",
+      [
+        'const a = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");',
+        "const b = new Redis(6379);",
+        'const c = new Redis({ host: "cache" });',
+      ].join("\n"),
+    );
+    expect(endpoints(typescript)).toEqual(["connect redis://127.0.0.1:6379:1"]);
+    expect(typescript.unresolved).toEqual([]);
+  });
+
   it("resolves `||` and `or` environment defaults, concatenation and nested constants, and leaves other reads unresolved", async () => {
     const python = await inline(
       "env.py",

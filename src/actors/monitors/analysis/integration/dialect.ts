@@ -99,6 +99,9 @@ export const BUILTIN_DIALECTS: readonly Dialect[] = [
       { call: "publish", role: "publish", receiver: REDIS_CLIENT },
       { call: "subscribe", role: "subscribe", receiver: REDIS_CLIENT, match: "exact" },
       { call: "psubscribe", role: "subscribe", receiver: REDIS_CLIENT, match: "glob" },
+      // The server a client connects to: redis-py's `from_url`, ioredis's `new Redis(url)` (not `new Redis(port)`).
+      { call: "from_url", role: "connect", receiver: "redis|valkey" },
+      { call: "Redis", role: "connect", when: "redis|url", whenArg: 0 },
     ],
   },
   {
