@@ -17,7 +17,7 @@ export const MAX_DECODED_BYTES = 64 * 1024 * 1024;
 export interface EncodedBatch {
   payload: unknown;
   headers: Record<string, string>;
-  /** Bytes of the samples' JSON before compression. */
+  /** Bytes of the samples' JSON before compression; -1 when not measured (clearly under the threshold). */
   rawBytes: number;
   compressed: boolean;
 }
@@ -29,6 +29,13 @@ export interface EncodedBatch {
  */
 export function encodeBatch(samples: readonly unknown[], compression: TelemetryCompression, compressAboveBytes: number): EncodedBatch {
   const headers: Record<string, string> = { [TELEMETRY_BATCH_HEADER]: String(samples.length) };
+  if (compression === "none") return { payload: { samples }, headers, rawBytes: -1, compressed: false };
+  // Encoding a whole batch only to learn it is small would cost more than the batch saves: one
+  // sample's size times the count says when a batch is clearly under the threshold.
+  const first = samples.length === 0 ? undefined : JSON.stringify(samples[0]);
+  if (first !== undefined && (first.length + 1) * samples.length * 2 < compressAboveBytes) {
+    return { payload: { samples }, headers, rawBytes: -1, compressed: false };
+  }
   const json = JSON.stringify(samples);
   if (compression === "none" || json.length < compressAboveBytes)
     return { payload: { samples }, headers, rawBytes: json.length, compressed: false };
