@@ -38,6 +38,14 @@ export const PLEXUS_ERROR_CODES = {
   PAYLOAD_NOT_SERIALIZABLE: "A payload cannot be encoded as JSON (cycles, BigInt).",
   PAYLOAD_TOO_LARGE: "A payload is larger than bus.maxPayloadBytes.",
   PAYLOAD_TOO_DEEP: "A payload nests arrays or objects deeper than bus.maxDepth allows.",
+  CLAIM_CHECK_MISSING:
+    "A claim-checked message's blob is not in the blob store (expired after bus.claimCheck.ttl or removed); the message is dead-lettered.",
+  CLAIM_CHECK_CORRUPT:
+    "A claim-checked message's blob does not match its size or SHA-256, or its reference is malformed; the message is dead-lettered.",
+  CLAIM_CHECK_STORE_FAILED: "The blob store could not store or read a claim-checked payload (disk or Redis failure).",
+  TELEMETRY_BATCH_INVALID:
+    "A telemetry batch's payload does not decode as its headers say (bad base64, compression or JSON); its delivery fails.",
+  CLAIM_CHECK_BUSY: "bus.claimCheck.maxPending claim-checked publishes were already being stored; the publish was refused.",
   CONTRACT_INVALID: "The contracts directory holds a schema that cannot be read or compiled.",
   CONTRACT_VIOLATION: "A payload breaks its topic's contract (contracts.mode: enforce).",
   MAILBOX_FULL: "A subscription's mailbox is full and its overflow policy refuses the message.",

@@ -72,7 +72,7 @@ export async function openDirectBus(config: ResolvedConfig, options: DirectBusOp
       bus: config.bus,
       ...(options.contracts !== false && config.contracts ? { contracts: config.contracts } : {}),
     },
-    { source, log },
+    { source, log, stateDir: config.runtime.stateDir },
   );
   const subscriberBase = `${source}-${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const client = new DirectClientBus(bus, subscriberBase);

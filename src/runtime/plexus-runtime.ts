@@ -183,6 +183,7 @@ export class PlexusRuntime implements Runtime {
         log: this.log,
         metrics: this.metrics,
         signal: this.stages.signal,
+        stateDir: config.runtime.stateDir,
         ...(transport ? { transport } : {}),
       }),
       (late) => late.close(),

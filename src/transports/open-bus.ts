@@ -7,6 +7,8 @@ import { resolveBusConfig, resolveContractsConfig } from "./bus/bus-config.js";
 import type { BusConfig, ContractsConfig, ResolvedBusConfig, ResolvedContractsConfig } from "./bus/bus-config.js";
 import { loadContracts } from "./bus/contracts.js";
 import { MessageBus } from "./bus/message-bus.js";
+import type { BlobStore } from "./bus/claim-check/blob-store.js";
+import { openBlobStore } from "./bus/claim-check/open-blob-store.js";
 import { buildTransport } from "./create-transport.js";
 import { DEFAULT_SOURCE } from "./default-source.js";
 import { resolveTransportConfig } from "./transport-config.js";
@@ -47,6 +49,11 @@ export interface OpenBusContext {
    * what was opened is closed, and the open rejects with the signal's reason.
    */
   signal?: AbortSignal;
+  /**
+   * What a relative `bus.claimCheck.dir` is resolved against (the runtime passes
+   * `runtime.stateDir`). Default `.plexus` under the working directory.
+   */
+  stateDir?: string;
 }
 
 /**
@@ -97,8 +104,23 @@ export async function openResolvedBus(config: ResolvedOpenBusConfig, context: Op
   const transport =
     context.transport ??
     (await buildTransport(config.transport, { log: log.child({ component: "transport" }), source, maxDepth: config.bus.maxDepth }));
+  let blobStore: BlobStore | undefined;
+  if (config.bus.claimCheck?.enabled === true) {
+    try {
+      blobStore = await openBlobStore(
+        config.bus.claimCheck,
+        config.transport,
+        context.stateDir ?? ".plexus",
+        log.child({ component: "claim-check" }),
+      );
+    } catch (error) {
+      await transport.close().catch(() => undefined);
+      throw error;
+    }
+  }
   const bus = new MessageBus({
     transport,
+    ...(blobStore ? { blobStore } : {}),
     source,
     log: log.child({ component: "bus" }),
     bounds: config.bus,

@@ -161,6 +161,7 @@ const schema0 = {
       properties: {
         mailbox: { $ref: "#/$defs/mailbox", default: {} },
         outbox: { $ref: "#/$defs/outbox", default: {} },
+        claimCheck: { $ref: "#/$defs/claimCheck", default: {} },
         maxPayloadBytes: { type: "integer", minimum: 1, default: 4194304 },
         maxDepth: {
           type: "integer",
@@ -198,6 +199,48 @@ const schema0 = {
           default: "5s",
           description:
             "How long closing the bus waits for the transport to take what the outbox still holds; what is left after it is counted and logged as dropped.",
+        },
+      },
+    },
+    claimCheck: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        enabled: {
+          type: "boolean",
+          default: false,
+          description:
+            "Store payloads above thresholdBytes in a blob store and send a reference instead (every bus of the system needs it on).",
+        },
+        thresholdBytes: {
+          type: "integer",
+          minimum: 1,
+          default: 262144,
+          description: "Payloads larger than this (bytes of JSON, or of a Buffer) travel as a reference to a stored blob.",
+        },
+        maxBlobBytes: {
+          type: "integer",
+          minimum: 1,
+          default: 67108864,
+          description: "Largest payload a claim-checked publish accepts; bus.maxPayloadBytes then caps only what crosses the transport.",
+        },
+        store: {
+          enum: ["auto", "file", "redis"],
+          default: "auto",
+          description: "auto: redis when the transport is redis, else a directory. redis needs the redis transport.",
+        },
+        dir: { type: "string", minLength: 1, default: "blobs", description: "Directory of the file store, relative to runtime.stateDir." },
+        ttl: {
+          $ref: "#/$defs/duration",
+          default: "1d",
+          description:
+            "How long a blob is kept. Must outlive the time a message can wait in the transport (on redis: claimIdleMs × (maxDeliveries + 1) + blockMs); a message read after its blob expired is dead-lettered (claim-check-missing).",
+        },
+        maxPending: {
+          type: "integer",
+          minimum: 1,
+          default: 64,
+          description: "Claim-checked publishes still being stored at once; beyond it a publish is refused (CLAIM_CHECK_BUSY).",
         },
       },
     },
@@ -2152,6 +2195,7 @@ const schema12 = {
   properties: {
     mailbox: { $ref: "#/$defs/mailbox", default: {} },
     outbox: { $ref: "#/$defs/outbox", default: {} },
+    claimCheck: { $ref: "#/$defs/claimCheck", default: {} },
     maxPayloadBytes: { type: "integer", minimum: 1, default: 4194304 },
     maxDepth: {
       type: "integer",
@@ -2371,6 +2415,382 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate10.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema16 = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    enabled: {
+      type: "boolean",
+      default: false,
+      description:
+        "Store payloads above thresholdBytes in a blob store and send a reference instead (every bus of the system needs it on).",
+    },
+    thresholdBytes: {
+      type: "integer",
+      minimum: 1,
+      default: 262144,
+      description: "Payloads larger than this (bytes of JSON, or of a Buffer) travel as a reference to a stored blob.",
+    },
+    maxBlobBytes: {
+      type: "integer",
+      minimum: 1,
+      default: 67108864,
+      description: "Largest payload a claim-checked publish accepts; bus.maxPayloadBytes then caps only what crosses the transport.",
+    },
+    store: {
+      enum: ["auto", "file", "redis"],
+      default: "auto",
+      description: "auto: redis when the transport is redis, else a directory. redis needs the redis transport.",
+    },
+    dir: { type: "string", minLength: 1, default: "blobs", description: "Directory of the file store, relative to runtime.stateDir." },
+    ttl: {
+      $ref: "#/$defs/duration",
+      default: "1d",
+      description:
+        "How long a blob is kept. Must outlive the time a message can wait in the transport (on redis: claimIdleMs × (maxDeliveries + 1) + blockMs); a message read after its blob expired is dead-lettered (claim-check-missing).",
+    },
+    maxPending: {
+      type: "integer",
+      minimum: 1,
+      default: 64,
+      description: "Claim-checked publishes still being stored at once; beyond it a publish is refused (CLAIM_CHECK_BUSY).",
+    },
+  },
+};
+function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate12.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.enabled === undefined) {
+      data.enabled = false;
+    }
+    if (data.thresholdBytes === undefined) {
+      data.thresholdBytes = 262144;
+    }
+    if (data.maxBlobBytes === undefined) {
+      data.maxBlobBytes = 67108864;
+    }
+    if (data.store === undefined) {
+      data.store = "auto";
+    }
+    if (data.dir === undefined) {
+      data.dir = "blobs";
+    }
+    if (data.ttl === undefined) {
+      data.ttl = "1d";
+    }
+    if (data.maxPending === undefined) {
+      data.maxPending = 64;
+    }
+    for (const key0 in data) {
+      if (!(
+        key0 === "enabled" ||
+        key0 === "thresholdBytes" ||
+        key0 === "maxBlobBytes" ||
+        key0 === "store" ||
+        key0 === "dir" ||
+        key0 === "ttl" ||
+        key0 === "maxPending"
+      )) {
+        const err0 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+          schema: false,
+          parentSchema: schema16,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    let data0 = data.enabled;
+    if (typeof data0 !== "boolean") {
+      const err1 = {
+        instancePath: instancePath + "/enabled",
+        schemaPath: "#/properties/enabled/type",
+        keyword: "type",
+        params: { type: "boolean" },
+        message: "must be boolean",
+        schema: schema16.properties.enabled.type,
+        parentSchema: schema16.properties.enabled,
+        data: data0,
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    let data1 = data.thresholdBytes;
+    if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1) && isFinite(data1))) {
+      const err2 = {
+        instancePath: instancePath + "/thresholdBytes",
+        schemaPath: "#/properties/thresholdBytes/type",
+        keyword: "type",
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema16.properties.thresholdBytes.type,
+        parentSchema: schema16.properties.thresholdBytes,
+        data: data1,
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (typeof data1 == "number" && isFinite(data1)) {
+      if (data1 < 1 || isNaN(data1)) {
+        const err3 = {
+          instancePath: instancePath + "/thresholdBytes",
+          schemaPath: "#/properties/thresholdBytes/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema16.properties.thresholdBytes,
+          data: data1,
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    let data2 = data.maxBlobBytes;
+    if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
+      const err4 = {
+        instancePath: instancePath + "/maxBlobBytes",
+        schemaPath: "#/properties/maxBlobBytes/type",
+        keyword: "type",
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema16.properties.maxBlobBytes.type,
+        parentSchema: schema16.properties.maxBlobBytes,
+        data: data2,
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (typeof data2 == "number" && isFinite(data2)) {
+      if (data2 < 1 || isNaN(data2)) {
+        const err5 = {
+          instancePath: instancePath + "/maxBlobBytes",
+          schemaPath: "#/properties/maxBlobBytes/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema16.properties.maxBlobBytes,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    let data3 = data.store;
+    if (!(data3 === "auto" || data3 === "file" || data3 === "redis")) {
+      const err6 = {
+        instancePath: instancePath + "/store",
+        schemaPath: "#/properties/store/enum",
+        keyword: "enum",
+        params: { allowedValues: schema16.properties.store.enum },
+        message: "must be equal to one of the allowed values",
+        schema: schema16.properties.store.enum,
+        parentSchema: schema16.properties.store,
+        data: data3,
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    let data4 = data.dir;
+    if (typeof data4 === "string") {
+      if (func0(data4) < 1) {
+        const err7 = {
+          instancePath: instancePath + "/dir",
+          schemaPath: "#/properties/dir/minLength",
+          keyword: "minLength",
+          params: { limit: 1 },
+          message: "must NOT have fewer than 1 characters",
+          schema: 1,
+          parentSchema: schema16.properties.dir,
+          data: data4,
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    } else {
+      const err8 = {
+        instancePath: instancePath + "/dir",
+        schemaPath: "#/properties/dir/type",
+        keyword: "type",
+        params: { type: "string" },
+        message: "must be string",
+        schema: schema16.properties.dir.type,
+        parentSchema: schema16.properties.dir,
+        data: data4,
+      };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    let data5 = data.ttl;
+    if (!(typeof data5 == "number" && isFinite(data5)) && typeof data5 !== "string") {
+      const err9 = {
+        instancePath: instancePath + "/ttl",
+        schemaPath: "#/$defs/duration/type",
+        keyword: "type",
+        params: { type: schema7.type },
+        message: "must be number,string",
+        schema: schema7.type,
+        parentSchema: schema7,
+        data: data5,
+      };
+      if (vErrors === null) {
+        vErrors = [err9];
+      } else {
+        vErrors.push(err9);
+      }
+      errors++;
+    }
+    if (typeof data5 == "number" && isFinite(data5)) {
+      if (data5 < 0 || isNaN(data5)) {
+        const err10 = {
+          instancePath: instancePath + "/ttl",
+          schemaPath: "#/$defs/duration/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 0 },
+          message: "must be >= 0",
+          schema: 0,
+          parentSchema: schema7,
+          data: data5,
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (typeof data5 === "string") {
+      if (!pattern0.test(data5)) {
+        const err11 = {
+          instancePath: instancePath + "/ttl",
+          schemaPath: "#/$defs/duration/pattern",
+          keyword: "pattern",
+          params: { pattern: "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$" },
+          message: 'must match pattern "' + "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$" + '"',
+          schema: "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)\\s*$",
+          parentSchema: schema7,
+          data: data5,
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    let data6 = data.maxPending;
+    if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+      const err12 = {
+        instancePath: instancePath + "/maxPending",
+        schemaPath: "#/properties/maxPending/type",
+        keyword: "type",
+        params: { type: "integer" },
+        message: "must be integer",
+        schema: schema16.properties.maxPending.type,
+        parentSchema: schema16.properties.maxPending,
+        data: data6,
+      };
+      if (vErrors === null) {
+        vErrors = [err12];
+      } else {
+        vErrors.push(err12);
+      }
+      errors++;
+    }
+    if (typeof data6 == "number" && isFinite(data6)) {
+      if (data6 < 1 || isNaN(data6)) {
+        const err13 = {
+          instancePath: instancePath + "/maxPending",
+          schemaPath: "#/properties/maxPending/minimum",
+          keyword: "minimum",
+          params: { comparison: ">=", limit: 1 },
+          message: "must be >= 1",
+          schema: 1,
+          parentSchema: schema16.properties.maxPending,
+          data: data6,
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err14 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+      schema: schema16.type,
+      parentSchema: schema16,
+      data,
+    };
+    if (vErrors === null) {
+      vErrors = [err14];
+    } else {
+      vErrors.push(err14);
+    }
+    errors++;
+  }
+  validate12.errors = vErrors;
+  return errors === 0;
+}
+validate12.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 function validate9(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -2388,6 +2808,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
     if (data.outbox === undefined) {
       data.outbox = {};
     }
+    if (data.claimCheck === undefined) {
+      data.claimCheck = {};
+    }
     if (data.maxPayloadBytes === undefined) {
       data.maxPayloadBytes = 4194304;
     }
@@ -2395,7 +2818,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       data.maxDepth = 64;
     }
     for (const key0 in data) {
-      if (!(key0 === "mailbox" || key0 === "outbox" || key0 === "maxPayloadBytes" || key0 === "maxDepth")) {
+      if (!(key0 === "mailbox" || key0 === "outbox" || key0 === "claimCheck" || key0 === "maxPayloadBytes" || key0 === "maxDepth")) {
         const err0 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -2572,8 +2995,20 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
       errors = vErrors.length;
     }
-    let data5 = data.maxPayloadBytes;
-    if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
+    if (
+      !validate12(data.claimCheck, {
+        instancePath: instancePath + "/claimCheck",
+        parentData: data,
+        parentDataProperty: "claimCheck",
+        rootData,
+        dynamicAnchors,
+      })
+    ) {
+      vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+      errors = vErrors.length;
+    }
+    let data6 = data.maxPayloadBytes;
+    if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
       const err8 = {
         instancePath: instancePath + "/maxPayloadBytes",
         schemaPath: "#/properties/maxPayloadBytes/type",
@@ -2582,7 +3017,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         message: "must be integer",
         schema: schema12.properties.maxPayloadBytes.type,
         parentSchema: schema12.properties.maxPayloadBytes,
-        data: data5,
+        data: data6,
       };
       if (vErrors === null) {
         vErrors = [err8];
@@ -2591,8 +3026,8 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (typeof data5 == "number" && isFinite(data5)) {
-      if (data5 < 1 || isNaN(data5)) {
+    if (typeof data6 == "number" && isFinite(data6)) {
+      if (data6 < 1 || isNaN(data6)) {
         const err9 = {
           instancePath: instancePath + "/maxPayloadBytes",
           schemaPath: "#/properties/maxPayloadBytes/minimum",
@@ -2601,7 +3036,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           message: "must be >= 1",
           schema: 1,
           parentSchema: schema12.properties.maxPayloadBytes,
-          data: data5,
+          data: data6,
         };
         if (vErrors === null) {
           vErrors = [err9];
@@ -2611,8 +3046,8 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    let data6 = data.maxDepth;
-    if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+    let data7 = data.maxDepth;
+    if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
       const err10 = {
         instancePath: instancePath + "/maxDepth",
         schemaPath: "#/properties/maxDepth/type",
@@ -2621,7 +3056,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         message: "must be integer",
         schema: schema12.properties.maxDepth.type,
         parentSchema: schema12.properties.maxDepth,
-        data: data6,
+        data: data7,
       };
       if (vErrors === null) {
         vErrors = [err10];
@@ -2630,8 +3065,8 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (typeof data6 == "number" && isFinite(data6)) {
-      if (data6 > 1000 || isNaN(data6)) {
+    if (typeof data7 == "number" && isFinite(data7)) {
+      if (data7 > 1000 || isNaN(data7)) {
         const err11 = {
           instancePath: instancePath + "/maxDepth",
           schemaPath: "#/properties/maxDepth/maximum",
@@ -2640,7 +3075,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           message: "must be <= 1000",
           schema: 1000,
           parentSchema: schema12.properties.maxDepth,
-          data: data6,
+          data: data7,
         };
         if (vErrors === null) {
           vErrors = [err11];
@@ -2649,7 +3084,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if (data6 < 1 || isNaN(data6)) {
+      if (data7 < 1 || isNaN(data7)) {
         const err12 = {
           instancePath: instancePath + "/maxDepth",
           schemaPath: "#/properties/maxDepth/minimum",
@@ -2658,7 +3093,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           message: "must be >= 1",
           schema: 1,
           parentSchema: schema12.properties.maxDepth,
-          data: data6,
+          data: data7,
         };
         if (vErrors === null) {
           vErrors = [err12];
@@ -2690,7 +3125,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 validate9.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema16 = {
+const schema18 = {
   type: "object",
   additionalProperties: false,
   properties: {
@@ -2701,7 +3136,7 @@ const schema16 = {
     stable: { $ref: "#/$defs/duration", description: "Running this long resets a child's backoff. Default: period." },
   },
 };
-const schema18 = {
+const schema20 = {
   type: "object",
   additionalProperties: false,
   properties: {
@@ -2710,10 +3145,10 @@ const schema18 = {
     jitter: { type: "number", minimum: 0, maximum: 1, default: 0.2 },
   },
 };
-function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate14.evaluated;
+  const evaluated0 = validate16.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2739,7 +3174,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
           schema: false,
-          parentSchema: schema18,
+          parentSchema: schema20,
           data,
         };
         if (vErrors === null) {
@@ -2878,7 +3313,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           params: { comparison: "<=", limit: 1 },
           message: "must be <= 1",
           schema: 1,
-          parentSchema: schema18.properties.jitter,
+          parentSchema: schema20.properties.jitter,
           data: data2,
         };
         if (vErrors === null) {
@@ -2896,7 +3331,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           params: { comparison: ">=", limit: 0 },
           message: "must be >= 0",
           schema: 0,
-          parentSchema: schema18.properties.jitter,
+          parentSchema: schema20.properties.jitter,
           data: data2,
         };
         if (vErrors === null) {
@@ -2913,8 +3348,8 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "type",
         params: { type: "number" },
         message: "must be number",
-        schema: schema18.properties.jitter.type,
-        parentSchema: schema18.properties.jitter,
+        schema: schema20.properties.jitter.type,
+        parentSchema: schema20.properties.jitter,
         data: data2,
       };
       if (vErrors === null) {
@@ -2931,8 +3366,8 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema18.type,
-      parentSchema: schema18,
+      schema: schema20.type,
+      parentSchema: schema20,
       data,
     };
     if (vErrors === null) {
@@ -2942,14 +3377,14 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate14.errors = vErrors;
+  validate16.errors = vErrors;
   return errors === 0;
 }
-validate14.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate16.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate13.evaluated;
+  const evaluated0 = validate15.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -2978,7 +3413,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
           schema: false,
-          parentSchema: schema16,
+          parentSchema: schema18,
           data,
         };
         if (vErrors === null) {
@@ -2995,10 +3430,10 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         instancePath: instancePath + "/strategy",
         schemaPath: "#/properties/strategy/enum",
         keyword: "enum",
-        params: { allowedValues: schema16.properties.strategy.enum },
+        params: { allowedValues: schema18.properties.strategy.enum },
         message: "must be equal to one of the allowed values",
-        schema: schema16.properties.strategy.enum,
-        parentSchema: schema16.properties.strategy,
+        schema: schema18.properties.strategy.enum,
+        parentSchema: schema18.properties.strategy,
         data: data0,
       };
       if (vErrors === null) {
@@ -3016,8 +3451,8 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "type",
         params: { type: "integer" },
         message: "must be integer",
-        schema: schema16.properties.intensity.type,
-        parentSchema: schema16.properties.intensity,
+        schema: schema18.properties.intensity.type,
+        parentSchema: schema18.properties.intensity,
         data: data1,
       };
       if (vErrors === null) {
@@ -3036,7 +3471,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           params: { comparison: ">=", limit: 0 },
           message: "must be >= 0",
           schema: 0,
-          parentSchema: schema16.properties.intensity,
+          parentSchema: schema18.properties.intensity,
           data: data1,
         };
         if (vErrors === null) {
@@ -3107,7 +3542,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (
-      !validate14(data.backoff, {
+      !validate16(data.backoff, {
         instancePath: instancePath + "/backoff",
         parentData: data,
         parentDataProperty: "backoff",
@@ -3115,7 +3550,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         dynamicAnchors,
       })
     ) {
-      vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+      vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
       errors = vErrors.length;
     }
     if (data.stable !== undefined) {
@@ -3186,8 +3621,8 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema16.type,
-      parentSchema: schema16,
+      schema: schema18.type,
+      parentSchema: schema18,
       data,
     };
     if (vErrors === null) {
@@ -3197,18 +3632,18 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate13.errors = vErrors;
+  validate15.errors = vErrors;
   return errors === 0;
 }
-validate13.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema22 = { type: "array", items: { $ref: "#/$defs/child" } };
-const schema23 = {
+validate15.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema24 = { type: "array", items: { $ref: "#/$defs/child" } };
+const schema25 = {
   type: "object",
   if: { required: ["supervisor"] },
   then: { $ref: "#/$defs/supervisorChild" },
   else: { $ref: "#/$defs/workerChild" },
 };
-const schema24 = {
+const schema26 = {
   type: "object",
   additionalProperties: false,
   required: ["id", "supervisor", "children"],
@@ -3223,17 +3658,17 @@ const schema24 = {
     },
   },
 };
-const schema25 = { description: "Unique among siblings; letters, digits, '_' and '-'.", type: "string", pattern: "^[A-Za-z0-9_-]+$" };
-const schema26 = {
+const schema27 = { description: "Unique among siblings; letters, digits, '_' and '-'.", type: "string", pattern: "^[A-Za-z0-9_-]+$" };
+const schema28 = {
   enum: ["permanent", "transient", "temporary"],
   description: "permanent: always restarted; transient: only after a failure; temporary: never.",
 };
-const pattern8 = new RegExp("^[A-Za-z0-9_-]+$", "u");
-const wrapper0 = { validate: validate17 };
-function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+const pattern9 = new RegExp("^[A-Za-z0-9_-]+$", "u");
+const wrapper0 = { validate: validate19 };
+function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate19.evaluated;
+  const evaluated0 = validate21.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3251,8 +3686,8 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "id" },
         message: "must have required property '" + "id" + "'",
-        schema: schema24.required,
-        parentSchema: schema24,
+        schema: schema26.required,
+        parentSchema: schema26,
         data,
       };
       if (vErrors === null) {
@@ -3269,8 +3704,8 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "supervisor" },
         message: "must have required property '" + "supervisor" + "'",
-        schema: schema24.required,
-        parentSchema: schema24,
+        schema: schema26.required,
+        parentSchema: schema26,
         data,
       };
       if (vErrors === null) {
@@ -3287,8 +3722,8 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "children" },
         message: "must have required property '" + "children" + "'",
-        schema: schema24.required,
-        parentSchema: schema24,
+        schema: schema26.required,
+        parentSchema: schema26,
         data,
       };
       if (vErrors === null) {
@@ -3307,7 +3742,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
           schema: false,
-          parentSchema: schema24,
+          parentSchema: schema26,
           data,
         };
         if (vErrors === null) {
@@ -3321,7 +3756,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.id !== undefined) {
       let data0 = data.id;
       if (typeof data0 === "string") {
-        if (!pattern8.test(data0)) {
+        if (!pattern9.test(data0)) {
           const err4 = {
             instancePath: instancePath + "/id",
             schemaPath: "#/$defs/childId/pattern",
@@ -3329,7 +3764,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
             params: { pattern: "^[A-Za-z0-9_-]+$" },
             message: 'must match pattern "' + "^[A-Za-z0-9_-]+$" + '"',
             schema: "^[A-Za-z0-9_-]+$",
-            parentSchema: schema25,
+            parentSchema: schema27,
             data: data0,
           };
           if (vErrors === null) {
@@ -3346,8 +3781,8 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
-          schema: schema25.type,
-          parentSchema: schema25,
+          schema: schema27.type,
+          parentSchema: schema27,
           data: data0,
         };
         if (vErrors === null) {
@@ -3360,7 +3795,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.supervisor !== undefined) {
       if (
-        !validate13(data.supervisor, {
+        !validate15(data.supervisor, {
           instancePath: instancePath + "/supervisor",
           parentData: data,
           parentDataProperty: "supervisor",
@@ -3368,7 +3803,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           dynamicAnchors,
         })
       ) {
-        vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+        vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
         errors = vErrors.length;
       }
     }
@@ -3392,10 +3827,10 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         instancePath: instancePath + "/restart",
         schemaPath: "#/$defs/restart/enum",
         keyword: "enum",
-        params: { allowedValues: schema26.enum },
+        params: { allowedValues: schema28.enum },
         message: "must be equal to one of the allowed values",
-        schema: schema26.enum,
-        parentSchema: schema26,
+        schema: schema28.enum,
+        parentSchema: schema28,
         data: data3,
       };
       if (vErrors === null) {
@@ -3473,8 +3908,8 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema24.type,
-      parentSchema: schema24,
+      schema: schema26.type,
+      parentSchema: schema26,
       data,
     };
     if (vErrors === null) {
@@ -3484,11 +3919,11 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate19.errors = vErrors;
+  validate21.errors = vErrors;
   return errors === 0;
 }
-validate19.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-const schema28 = {
+validate21.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+const schema30 = {
   type: "object",
   additionalProperties: false,
   required: ["id", "kind"],
@@ -3500,10 +3935,10 @@ const schema28 = {
     options: { type: "object", default: {}, description: "Validated against the kind's own options schema." },
   },
 };
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate22.evaluated;
+  const evaluated0 = validate24.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3527,8 +3962,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "id" },
         message: "must have required property '" + "id" + "'",
-        schema: schema28.required,
-        parentSchema: schema28,
+        schema: schema30.required,
+        parentSchema: schema30,
         data,
       };
       if (vErrors === null) {
@@ -3545,8 +3980,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "required",
         params: { missingProperty: "kind" },
         message: "must have required property '" + "kind" + "'",
-        schema: schema28.required,
-        parentSchema: schema28,
+        schema: schema30.required,
+        parentSchema: schema30,
         data,
       };
       if (vErrors === null) {
@@ -3565,7 +4000,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
           schema: false,
-          parentSchema: schema28,
+          parentSchema: schema30,
           data,
         };
         if (vErrors === null) {
@@ -3579,7 +4014,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.id !== undefined) {
       let data0 = data.id;
       if (typeof data0 === "string") {
-        if (!pattern8.test(data0)) {
+        if (!pattern9.test(data0)) {
           const err3 = {
             instancePath: instancePath + "/id",
             schemaPath: "#/$defs/childId/pattern",
@@ -3587,7 +4022,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             params: { pattern: "^[A-Za-z0-9_-]+$" },
             message: 'must match pattern "' + "^[A-Za-z0-9_-]+$" + '"',
             schema: "^[A-Za-z0-9_-]+$",
-            parentSchema: schema25,
+            parentSchema: schema27,
             data: data0,
           };
           if (vErrors === null) {
@@ -3604,8 +4039,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
-          schema: schema25.type,
-          parentSchema: schema25,
+          schema: schema27.type,
+          parentSchema: schema27,
           data: data0,
         };
         if (vErrors === null) {
@@ -3627,7 +4062,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             params: { limit: 1 },
             message: "must NOT have fewer than 1 characters",
             schema: 1,
-            parentSchema: schema28.properties.kind,
+            parentSchema: schema30.properties.kind,
             data: data1,
           };
           if (vErrors === null) {
@@ -3644,8 +4079,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
-          schema: schema28.properties.kind.type,
-          parentSchema: schema28.properties.kind,
+          schema: schema30.properties.kind.type,
+          parentSchema: schema30.properties.kind,
           data: data1,
         };
         if (vErrors === null) {
@@ -3662,10 +4097,10 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         instancePath: instancePath + "/restart",
         schemaPath: "#/$defs/restart/enum",
         keyword: "enum",
-        params: { allowedValues: schema26.enum },
+        params: { allowedValues: schema28.enum },
         message: "must be equal to one of the allowed values",
-        schema: schema26.enum,
-        parentSchema: schema26,
+        schema: schema28.enum,
+        parentSchema: schema28,
         data: data2,
       };
       if (vErrors === null) {
@@ -3742,8 +4177,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         keyword: "type",
         params: { type: "object" },
         message: "must be object",
-        schema: schema28.properties.options.type,
-        parentSchema: schema28.properties.options,
+        schema: schema30.properties.options.type,
+        parentSchema: schema30.properties.options,
         data: data4,
       };
       if (vErrors === null) {
@@ -3760,8 +4195,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema28.type,
-      parentSchema: schema28,
+      schema: schema30.type,
+      parentSchema: schema30,
       data,
     };
     if (vErrors === null) {
@@ -3771,14 +4206,14 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate22.errors = vErrors;
+  validate24.errors = vErrors;
   return errors === 0;
 }
-validate22.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate24.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate18.evaluated;
+  const evaluated0 = validate20.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3792,8 +4227,8 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
-      schema: schema23.type,
-      parentSchema: schema23,
+      schema: schema25.type,
+      parentSchema: schema25,
       data,
     };
     if (vErrors === null) {
@@ -3830,8 +4265,8 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    if (!validate19(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-      vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+    if (!validate21(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -3842,8 +4277,8 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "then";
   } else {
     const _errs4 = errors;
-    if (!validate22(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-      vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+    if (!validate24(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs4 === errors;
@@ -3862,8 +4297,8 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "if",
       params: { failingKeyword: ifClause0 },
       message: 'must match "' + ifClause0 + '" schema',
-      schema: schema23.if,
-      parentSchema: schema23,
+      schema: schema25.if,
+      parentSchema: schema25,
       data,
     };
     if (vErrors === null) {
@@ -3873,15 +4308,15 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate18.errors = vErrors;
+  validate20.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
-validate18.evaluated = { dynamicProps: true, dynamicItems: false };
-function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate20.evaluated = { dynamicProps: true, dynamicItems: false };
+function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate17.evaluated;
+  const evaluated0 = validate19.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3892,9 +4327,9 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
       if (
-        !validate18(data[i0], { instancePath: instancePath + "/" + i0, parentData: data, parentDataProperty: i0, rootData, dynamicAnchors })
+        !validate20(data[i0], { instancePath: instancePath + "/" + i0, parentData: data, parentDataProperty: i0, rootData, dynamicAnchors })
       ) {
-        vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+        vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
         errors = vErrors.length;
       }
     }
@@ -3905,8 +4340,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       keyword: "type",
       params: { type: "array" },
       message: "must be array",
-      schema: schema22.type,
-      parentSchema: schema22,
+      schema: schema24.type,
+      parentSchema: schema24,
       data,
     };
     if (vErrors === null) {
@@ -3916,10 +4351,10 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate17.errors = vErrors;
+  validate19.errors = vErrors;
   return errors === 0;
 }
-validate17.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+validate19.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
 function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -4131,7 +4566,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       errors = vErrors.length;
     }
     if (
-      !validate13(data.supervisor, {
+      !validate15(data.supervisor, {
         instancePath: instancePath + "/supervisor",
         parentData: data,
         parentDataProperty: "supervisor",
@@ -4139,11 +4574,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         dynamicAnchors,
       })
     ) {
-      vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+      vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
       errors = vErrors.length;
     }
     if (
-      !validate17(data.children, {
+      !validate19(data.children, {
         instancePath: instancePath + "/children",
         parentData: data,
         parentDataProperty: "children",
@@ -4151,7 +4586,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         dynamicAnchors,
       })
     ) {
-      vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+      vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
       errors = vErrors.length;
     }
   } else {

@@ -26,6 +26,7 @@ export const BUS_SCHEMA_DEFS = {
     properties: {
       mailbox: { $ref: "#/$defs/mailbox", default: {} },
       outbox: { $ref: "#/$defs/outbox", default: {} },
+      claimCheck: { $ref: "#/$defs/claimCheck", default: {} },
       maxPayloadBytes: { type: "integer", minimum: 1, default: 4194304 },
       maxDepth: {
         type: "integer",
@@ -63,6 +64,53 @@ export const BUS_SCHEMA_DEFS = {
         default: "5s",
         description:
           "How long closing the bus waits for the transport to take what the outbox still holds; what is left after it is counted and logged as dropped.",
+      },
+    },
+  },
+  claimCheck: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      enabled: {
+        type: "boolean",
+        default: false,
+        description:
+          "Store payloads above thresholdBytes in a blob store and send a reference instead (every bus of the system needs it on).",
+      },
+      thresholdBytes: {
+        type: "integer",
+        minimum: 1,
+        default: 262144,
+        description: "Payloads larger than this (bytes of JSON, or of a Buffer) travel as a reference to a stored blob.",
+      },
+      maxBlobBytes: {
+        type: "integer",
+        minimum: 1,
+        default: 67108864,
+        description: "Largest payload a claim-checked publish accepts; bus.maxPayloadBytes then caps only what crosses the transport.",
+      },
+      store: {
+        enum: ["auto", "file", "redis"],
+        default: "auto",
+        description: "auto: redis when the transport is redis, else a directory. redis needs the redis transport.",
+      },
+      dir: {
+        type: "string",
+        minLength: 1,
+        default: "blobs",
+        description: "Directory of the file store, relative to runtime.stateDir.",
+      },
+      ttl: {
+        $ref: "#/$defs/duration",
+        default: "1d",
+        description:
+          "How long a blob is kept. Must outlive the time a message can wait in the transport (on redis: claimIdleMs × (maxDeliveries + 1) + blockMs); a message read after its blob expired is dead-lettered (claim-check-missing).",
+      },
+      maxPending: {
+        type: "integer",
+        minimum: 1,
+        default: 64,
+        description: "Claim-checked publishes still being stored at once; beyond it a publish is refused (CLAIM_CHECK_BUSY).",
       },
     },
   },
@@ -131,6 +179,50 @@ export interface OutboxConfig {
   flushTimeout?: Duration;
 }
 
+/** Claim-check: large payloads stored in a blob store, the message carrying a reference. */
+export interface ClaimCheckConfig {
+  /**
+   * Store payloads above `thresholdBytes` and send `{ ref, size, sha256, contentType }` instead;
+   * subscribers get the payload back, verified. Turn it on in every process of the system.
+   * @defaultValue `false`
+   */
+  enabled?: boolean;
+  /**
+   * Payloads larger than this many bytes (their JSON; a Buffer's own bytes) are claim-checked.
+   * On the memory transport only payloads whose size is known without encoding them (strings,
+   * Buffers, typed arrays) are measured; `publish(…, { claimCheck: true })` forces it.
+   * @defaultValue `262144`
+   */
+  thresholdBytes?: number;
+  /**
+   * Largest payload a claim-checked publish accepts (`PAYLOAD_TOO_LARGE` above it).
+   * `maxPayloadBytes` still caps what crosses the transport.
+   * @defaultValue `67108864`
+   */
+  maxBlobBytes?: number;
+  /**
+   * `auto`: Redis keys with an expiry when the transport is Redis, else a directory.
+   * @defaultValue `"auto"`
+   */
+  store?: "auto" | "file" | "redis";
+  /**
+   * Directory of the file store, relative to `runtime.stateDir`. Publisher and subscribers must share it.
+   * @defaultValue `"blobs"`
+   */
+  dir?: string;
+  /**
+   * How long a blob is kept: it must outlive the time a message can wait in the transport (on
+   * Redis at least `claimIdleMs × (maxDeliveries + 1) + blockMs`; checked when the bus opens).
+   * @defaultValue `"1d"`
+   */
+  ttl?: Duration;
+  /**
+   * Claim-checked publishes being stored at once; beyond it a publish is refused (`CLAIM_CHECK_BUSY`).
+   * @defaultValue `64`
+   */
+  maxPending?: number;
+}
+
 /** The `bus` section as users write it: mailbox, outbox and payload bounds. */
 export interface BusConfig {
   /**
@@ -143,6 +235,11 @@ export interface BusConfig {
    * @defaultValue `{}`
    */
   outbox?: OutboxConfig;
+  /**
+   * Claim-check of large payloads; left out, every key has its default (off).
+   * @defaultValue `{}`
+   */
+  claimCheck?: ClaimCheckConfig;
   /**
    * Largest payload accepted by `publish`, in bytes of JSON on network transports.
    * @defaultValue `4194304`
@@ -179,11 +276,24 @@ export interface ResolvedOutboxConfig {
   flushTimeoutMs: number;
 }
 
+/** The `claimCheck` section with its defaults filled in, the TTL in milliseconds. */
+export interface ResolvedClaimCheckConfig {
+  enabled: boolean;
+  thresholdBytes: number;
+  maxBlobBytes: number;
+  store: "auto" | "file" | "redis";
+  dir: string;
+  ttlMs: number;
+  maxPending: number;
+}
+
 /** The `bus` section with its defaults filled in. */
 export interface ResolvedBusConfig {
   /** `crashRetries` is always there in a loaded config; bounds written in code may leave it out. */
   mailbox: Required<Omit<MailboxConfig, "crashRetries">> & Pick<MailboxConfig, "crashRetries">;
   outbox: ResolvedOutboxConfig;
+  /** Absent in bounds written in code before claim-check existed: then it is off. */
+  claimCheck?: ResolvedClaimCheckConfig;
   maxPayloadBytes: number;
   maxDepth: number;
 }
@@ -205,12 +315,14 @@ const CONTRACTS_SECTION = sectionSchema("contracts", BUS_SCHEMA_DEFS);
  * default): durations become milliseconds.
  */
 export function toResolvedBus(validated: BusConfig): ResolvedBusConfig {
-  const { mailbox, outbox, maxPayloadBytes, maxDepth } = validated as Required<BusConfig>;
+  const { mailbox, outbox, claimCheck, maxPayloadBytes, maxDepth } = validated as Required<BusConfig>;
   const { flushTimeout, ...bounds } = outbox as Required<OutboxConfig>;
+  const { ttl, ...claim } = claimCheck as Required<ClaimCheckConfig>;
   const resolved: ResolvedBusConfig = {
     mailbox: mailbox as Required<MailboxConfig>,
-    // The schema rejected anything else, so the duration parses.
+    // The schema rejected anything else, so the durations parse.
     outbox: { ...bounds, flushTimeoutMs: tryParseDuration(flushTimeout) ?? 0 },
+    claimCheck: { ...claim, ttlMs: tryParseDuration(ttl) ?? 0 },
     maxPayloadBytes,
     maxDepth,
   };

@@ -1,5 +1,6 @@
 import type { Envelope } from "../envelope.js";
 import type { TransportStats } from "../transport-stats.js";
+import type { ClaimCheckStats } from "./claim-check/claim-check.js";
 
 /** What a full mailbox does with the next message. */
 export type OverflowPolicy = "block" | "drop-oldest" | "drop-newest" | "reject";
@@ -23,6 +24,11 @@ export interface PublishOptions {
   headers?: Record<string, string>;
   /** Overrides the publisher name recorded in `envelope.source`. */
   source?: string;
+  /**
+   * On a bus with `claimCheck.enabled`: store the payload and send a reference whatever its size
+   * (the memory transport measures only strings and Buffers; this covers large objects there).
+   */
+  claimCheck?: boolean;
 }
 
 /** Options of `bus.subscribe`. */
@@ -76,6 +82,8 @@ export interface BusStats {
   mailboxDepths: Record<string, number>;
   outbox: { depth: number; dropped: number; replayed: number };
   transport: TransportStats;
+  /** Present when `bus.claimCheck.enabled`. */
+  claimCheck?: ClaimCheckStats;
 }
 
 /** The message bus actors and embedders use. */

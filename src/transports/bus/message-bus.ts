@@ -15,7 +15,12 @@ import { Mailbox, type DropReason } from "./mailbox.js";
 import { withOutcomeDelivery } from "../delivery-outcome.js";
 import { Outbox } from "./outbox.js";
 import { checkPayloadDepth } from "./payload-depth.js";
-import { checkPayloadSize, encodeEnvelopeChecked } from "./payload-size.js";
+import { checkEncodedEnvelope, checkPayloadSize, encodeEnvelope, encodeEnvelopeChecked } from "./payload-size.js";
+import path from "node:path";
+import type { BlobStore } from "./claim-check/blob-store.js";
+import { ClaimCheck, isClaimChecked } from "./claim-check/claim-check.js";
+import { FileBlobStore } from "./claim-check/file-blob-store.js";
+import { OrderedChain } from "./claim-check/ordered-chain.js";
 import { CORRELATION_HEADER, PendingRequests, REPLY_ERROR_HEADER, REPLY_TO_HEADER } from "./request-reply.js";
 import { ThrottledLog } from "../../common/throttled-log.js";
 import { DEFAULT_SOURCE } from "../default-source.js";
@@ -49,6 +54,12 @@ export interface MessageBusOptions {
   deadLetterPrefix?: string;
   /** Default timeout of `request`. Default 5,000 ms. */
   requestTimeoutMs?: number;
+  /**
+   * Where claim-checked payloads are stored when `bounds.claimCheck.enabled`; the bus owns it
+   * (closes it). Default: a directory store at `.plexus/<claimCheck.dir>` under the working
+   * directory (`openBus` and the runtime pick Redis or the state directory instead).
+   */
+  blobStore?: BlobStore;
 }
 
 interface LiveSubscription {
@@ -84,6 +95,9 @@ export class MessageBus implements Bus {
   private readonly subscriptions = new Set<LiveSubscription>();
   private readonly knownTopics = new Set<string>();
   private readonly requestTimeoutMs: number;
+  private readonly claimCheck: ClaimCheck | undefined;
+  /** Publishes queued behind a claim-checked one whose blob is still being stored. */
+  private readonly publishOrder = new OrderedChain();
   private inbox: Promise<Subscription> | undefined;
   private retireMetrics: (() => void) | undefined;
   private closed = false;
@@ -119,6 +133,13 @@ export class MessageBus implements Bus {
       (envelope) => this.send(envelope),
       this.log,
     );
+    const claim = this.bounds.claimCheck;
+    if (claim?.enabled === true) {
+      const store = options.blobStore ?? new FileBlobStore({ dir: path.resolve(".plexus", claim.dir), ttlMs: claim.ttlMs, log: this.log });
+      this.claimCheck = new ClaimCheck(claim, store);
+    } else {
+      void options.blobStore?.close();
+    }
     if (options.metrics) this.retireMetrics = registerBusMetrics(options.metrics, () => this.stats());
   }
 
@@ -150,6 +171,7 @@ export class MessageBus implements Bus {
       // Across processes the payload is encoded and checked by every receiver; in memory it is not walked.
       if (!this.local) checkPayloadDepth(topic, payload, this.bounds.maxDepth);
       const envelope = createEnvelope(topic, payload, options?.source ?? this.source, options?.headers);
+      if (this.claimCheck !== undefined) return this.publishClaimAware(envelope, options?.claimCheck === true);
       // Across processes the envelope is encoded once, here: the size check and the transport share the text.
       let json: string | undefined;
       if (this.local) checkPayloadSize(topic, payload, this.bounds.maxPayloadBytes, false);
@@ -188,16 +210,22 @@ export class MessageBus implements Bus {
     const mailbox = live.mailbox;
     // Foreign producers bypass our publish-side check, so cross-process deliveries are checked again.
     const checked = this.contracts !== undefined && this.transport.guarantees.crossProcess;
-    let deliver: Delivery = checked
+    const plain: Delivery = checked
       ? (envelope) => (this.admitChecked(live, envelope) ? mailbox.offer(envelope) : undefined)
       : (envelope) => mailbox.offer(envelope);
-    if (this.acknowledged) {
+    let deliver: Delivery;
+    if (this.claimCheck !== undefined) {
+      // A claim-checked message waits for its blob, so deliveries keep their promise form here.
+      deliver = this.claimAwareDelivery(live, this.claimCheck, plain);
+    } else if (this.acknowledged) {
       deliver = withOutcomeDelivery(
-        deliver,
+        plain,
         checked
           ? (envelope, outcome) => (this.admitChecked(live, envelope) ? mailbox.offerWithOutcome(envelope, outcome) : outcome(true))
           : (envelope, outcome) => mailbox.offerWithOutcome(envelope, outcome),
       );
+    } else {
+      deliver = plain;
     }
     this.subscriptions.add(live);
     try {
@@ -255,6 +283,7 @@ export class MessageBus implements Bus {
       mailboxDepths,
       outbox: { depth: this.outbox.depth, dropped: this.outbox.dropped, replayed: this.outbox.replayed },
       transport: this.transport.stats(),
+      ...(this.claimCheck === undefined ? {} : { claimCheck: this.claimCheck.stats() }),
     };
   }
 
@@ -281,6 +310,102 @@ export class MessageBus implements Bus {
     await this.publisher?.close(this.bounds.outbox.flushTimeoutMs);
     this.retireMetrics?.();
     await this.transport.close();
+    await this.claimCheck?.store.close();
+  }
+
+  /**
+   * A publish on a bus with claim-check: a payload over the threshold is stored and a reference
+   * travels instead (`bus.maxPayloadBytes` applies to the reference, `claimCheck.maxBlobBytes` to
+   * the payload). Publishes after a claim-checked one wait until its blob is stored, so that
+   * subscribers see them in publish order.
+   */
+  private publishClaimAware<P>(envelope: Envelope<P>, force: boolean): Promise<Envelope<P>> {
+    const claimCheck = this.claimCheck as ClaimCheck;
+    const json = this.local ? undefined : encodeEnvelope(envelope);
+    const claim = claimCheck.measure(envelope.payload, force, json);
+    if (claim === undefined) {
+      if (json === undefined) checkPayloadSize(envelope.topic, envelope.payload, this.bounds.maxPayloadBytes, false);
+      else checkEncodedEnvelope(envelope, json, this.bounds.maxPayloadBytes);
+      if (this.contracts !== undefined) this.checkOutgoing(envelope.topic, envelope.payload);
+      this.published++;
+      if (!this.publishOrder.busy) {
+        const sent = this.send(envelope, json);
+        return sent === undefined ? Promise.resolve(envelope) : sent.then(() => envelope);
+      }
+      return this.publishOrder
+        .after(
+          Promise.resolve(),
+          () => this.send(envelope, json),
+          (error: unknown) => Promise.reject(error),
+        )
+        .then(() => envelope);
+    }
+    claimCheck.admit(envelope.topic, claim);
+    if (this.contracts !== undefined) this.checkOutgoing(envelope.topic, envelope.payload);
+    const reference = claimCheck.reference(envelope, claim);
+    const referenceJson = this.local ? undefined : encodeEnvelopeChecked(reference, this.bounds.maxPayloadBytes);
+    this.published++;
+    const stored = claimCheck.put(reference.payload, claim, envelope.topic);
+    return this.publishOrder
+      .after(
+        stored,
+        () => this.send(reference, referenceJson),
+        (error: unknown) => Promise.reject(error),
+      )
+      .then(() => ({ ...envelope, headers: reference.headers as Record<string, string> }));
+  }
+
+  /**
+   * The Delivery of a subscription on a bus with claim-check: a reference is swapped for its
+   * payload (fetched and verified) before the subscription sees it, later messages waiting
+   * behind it so the order holds. A missing or corrupt blob is dead-lettered with the reason; a
+   * store that cannot be read fails the delivery, so an ack transport delivers it again later.
+   */
+  private claimAwareDelivery(live: LiveSubscription, claimCheck: ClaimCheck, inner: Delivery): Delivery {
+    const order = new OrderedChain();
+    return (envelope) => {
+      const claimed = isClaimChecked(envelope);
+      if (!claimed && !order.busy) return inner(envelope);
+      const restored = claimed ? claimCheck.restore(envelope) : Promise.resolve(envelope);
+      const handed = order.after(restored, inner, (error: unknown) => this.claimFailed(live, envelope, error));
+      if (this.acknowledged) return handed;
+      // Without acks nobody waits for the delivery: a publisher in this process must not wait
+      // for a subscriber's blob read, and a refusal is already counted by the mailbox.
+      handed.catch((error: unknown) =>
+        this.throttled.warn(
+          `claim-offer:${live.label}`,
+          { subscription: live.label, err: toError(error) },
+          "claim-checked message refused",
+        ),
+      );
+      return undefined;
+    };
+  }
+
+  private claimFailed(live: LiveSubscription, envelope: Envelope, thrown: unknown): void | Promise<void> {
+    const error = toError(thrown);
+    const code = (error as { code?: unknown }).code;
+    if (code === "CLAIM_CHECK_STORE_FAILED" && this.acknowledged) {
+      this.throttled.warn(
+        `claim-read:${live.label}`,
+        { subscription: live.label, topic: envelope.topic, err: error },
+        "blob store unreadable: the message stays pending in the transport and is delivered again later",
+      );
+      return Promise.reject(error);
+    }
+    const reason =
+      code === "CLAIM_CHECK_MISSING"
+        ? "claim-check-missing"
+        : code === "CLAIM_CHECK_CORRUPT"
+          ? "claim-check-corrupt"
+          : "claim-check-unavailable";
+    this.throttled.warn(
+      `claim:${live.label}:${reason}`,
+      { subscription: live.label, topic: envelope.topic, reason, err: error },
+      "claim-checked message dead-lettered",
+    );
+    this.deadLetters.fromEnvelope(envelope, reason, error.message, live.label);
+    return undefined;
   }
 
   /** Hands an envelope (and its JSON when already made) to the transport: synchronously in memory, batched over the network. */

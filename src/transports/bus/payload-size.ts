@@ -30,9 +30,19 @@ export function checkPayloadSize(topic: string, payload: unknown, maxBytes: numb
  * bound is not enough. The transport then sends this text instead of encoding the envelope again.
  */
 export function encodeEnvelopeChecked(envelope: Envelope, maxBytes: number): string {
-  const json = encode(envelope.topic, envelope) as string;
-  if (maxBytes > 0 && json.length * 3 > maxBytes) checkPayloadSize(envelope.topic, envelope.payload, maxBytes, true);
+  const json = encodeEnvelope(envelope);
+  checkEncodedEnvelope(envelope, json, maxBytes);
   return json;
+}
+
+/** The JSON of an envelope, unchecked (claim-check measures it before deciding what to send). */
+export function encodeEnvelope(envelope: Envelope): string {
+  return encode(envelope.topic, envelope) as string;
+}
+
+/** The check of {@link encodeEnvelopeChecked} on an envelope already encoded as `json`. */
+export function checkEncodedEnvelope(envelope: Envelope, json: string, maxBytes: number): void {
+  if (maxBytes > 0 && json.length * 3 > maxBytes) checkPayloadSize(envelope.topic, envelope.payload, maxBytes, true);
 }
 
 function encode(topic: string, value: unknown): string | undefined {

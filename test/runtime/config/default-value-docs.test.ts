@@ -22,6 +22,7 @@ const INPUT_TYPES: Record<string, Record<string, string | undefined>> = {
     ContractsConfig: "contracts",
     MailboxConfig: "mailbox",
     OutboxConfig: "outbox",
+    ClaimCheckConfig: "claimCheck",
     BusConfig: "bus",
   },
   "src/runtime/ops/ops-config.ts": { OpsConfig: "ops" },

@@ -53,6 +53,15 @@ describe("loadConfig: valid configs", () => {
     expect(config.bus).toEqual({
       mailbox: { capacity: 10_000, overflow: "drop-oldest", crashRetries: 2 },
       outbox: { capacity: 100_000, overflow: "drop-oldest", flushTimeoutMs: 5_000 },
+      claimCheck: {
+        enabled: false,
+        thresholdBytes: 262_144,
+        maxBlobBytes: 67_108_864,
+        store: "auto",
+        dir: "blobs",
+        ttlMs: 86_400_000,
+        maxPending: 64,
+      },
       maxPayloadBytes: 4 * 1_048_576,
       maxDepth: 64,
     });

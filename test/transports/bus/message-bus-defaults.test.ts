@@ -20,6 +20,15 @@ describe("resolveBusConfig", () => {
     expect(resolveBusConfig()).toEqual({
       mailbox: { capacity: 10_000, overflow: "drop-oldest", crashRetries: 2 },
       outbox: { capacity: 100_000, overflow: "drop-oldest", flushTimeoutMs: 5_000 },
+      claimCheck: {
+        enabled: false,
+        thresholdBytes: 262_144,
+        maxBlobBytes: 67_108_864,
+        store: "auto",
+        dir: "blobs",
+        ttlMs: 86_400_000,
+        maxPending: 64,
+      },
       maxPayloadBytes: 4_194_304,
       maxDepth: 64,
     });
