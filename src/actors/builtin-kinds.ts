@@ -4,6 +4,7 @@ import { heartbeatActor } from "./heartbeat/actor.js";
 import { explorationMonitorActor } from "./monitors/exploration/actor.js";
 import { integrationMonitor } from "./monitors/integration/actor.js";
 import { proxyActor } from "./proxy/actor.js";
+import { registryActor } from "./registry/actor.js";
 
 /** The actor kinds every runtime knows without being told (a kind you register with the same name replaces one). */
 export const builtinKinds: readonly AnyActorDefinition[] = [
@@ -12,4 +13,5 @@ export const builtinKinds: readonly AnyActorDefinition[] = [
   integrationMonitor,
   explorationMonitorActor,
   curiosityActor,
+  registryActor,
 ];
