@@ -8,6 +8,7 @@ import { registerDoctorCommand } from "./doctor.js";
 import { registerPubCommand } from "./pub.js";
 import { registerQuestionsCommand } from "./questions.js";
 import { registerScanCommand } from "./scan.js";
+import { registerSidecarCommand } from "./sidecar.js";
 import { registerStartCommand } from "./start.js";
 import { registerStatusCommand } from "./status.js";
 import { registerSubCommand } from "./sub.js";
@@ -40,6 +41,7 @@ Examples:
   plexus sub -c chembus.yaml 'chem.>'    subscribe on a zmq/redis transport directly
   plexus doctor -c my.yaml               check transport, runtime and contracts
   plexus scan . --fail-on high           analyse a source tree once, like a linter
+  plexus sidecar --registry http://127.0.0.1:8888 --name orders --url http://127.0.0.1:9001 --health /health
 
 Logs go to stderr; stdout carries only data. Run "plexus <command> --help" for details.`,
     );
@@ -51,6 +53,7 @@ Logs go to stderr; stdout carries only data. Run "plexus <command> --help" for d
   registerSubCommand(program, io, setExit, stopOnSignals);
   registerDoctorCommand(program, io, setExit);
   registerScanCommand(program, io, setExit);
+  registerSidecarCommand(program, io, setExit, stopOnSignals);
   registerDirectClients();
   return program;
 }
