@@ -254,7 +254,7 @@ async function main(): Promise<void> {
       await ask(loader, { type: "register", port, name: "stale", ttl: STALE_TTL_S }, "registered");
       staleDeadline = Date.now() + STALE_TTL_S * 1_000 + 5_000;
       while (Date.now() < staleDeadline) {
-        expiry = await ask(server, { type: "expired" }, "expired");
+        expiry = await ask<Message & { count: number; lags: number[]; lastExpiredAt: number }>(server, { type: "expired" }, "expired");
         if (expiry!.count >= INSTANCES) break;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }

@@ -63,8 +63,8 @@ describe("sidecar (startRegistration) against a real service and a real registry
     const port = Number(new URL(registry.url).port);
     const lines: string[] = [];
     const log = {
-      info: (_: unknown, message: string) => void lines.push(message),
-      warn: (_: unknown, message: string) => void lines.push(message),
+      info: (_: unknown, message?: string) => void lines.push(message ?? ""),
+      warn: (_: unknown, message?: string) => void lines.push(message ?? ""),
     };
     const registration: Registration = startRegistration({
       registry: registry.url,
