@@ -43,6 +43,17 @@ export { heartbeatActor } from "./actors/heartbeat/actor.js";
 export type { HeartbeatOptions } from "./actors/heartbeat/actor.js";
 export { proxyActor } from "./actors/proxy/actor.js";
 export type { ProxyOptions } from "./actors/proxy/actor.js";
+export { registryActor } from "./actors/registry/actor.js";
+export type { RegistryOptions } from "./actors/registry/actor.js";
+export type { RegistryEvent, ServiceView } from "./actors/registry/registry.js";
+export type { Instance } from "./actors/registry/lease.js";
+export { startRegistration } from "./actors/registry/sidecar/registration-agent.js";
+export type {
+  Registration,
+  RegistrationOptions,
+  RegistrationState,
+  RegistrationStatus,
+} from "./actors/registry/sidecar/registration-agent.js";
 
 // ─── Bus & messages ──────────────────────────────────────────────────────────────────────────────
 export { MessageBus } from "./transports/bus/message-bus.js";

@@ -7,6 +7,7 @@ import { explorationMonitorActor } from "./monitors/exploration/actor.js";
 import { integrationMonitor } from "./monitors/integration/actor.js";
 import { knowledgeMonitor } from "./monitors/knowledge/actor.js";
 import { proxyActor } from "./proxy/actor.js";
+import { registryActor } from "./registry/actor.js";
 
 /** The actor kinds every runtime knows without being told (a kind you register with the same name replaces one). */
 export const builtinKinds: readonly AnyActorDefinition[] = [
@@ -18,4 +19,5 @@ export const builtinKinds: readonly AnyActorDefinition[] = [
   explorationMonitorActor,
   curiosityActor,
   lifecycleControllerActor,
+  registryActor,
 ];

@@ -9,6 +9,7 @@ import { registerPubCommand } from "./pub.js";
 import { registerQuestionsCommand } from "./questions.js";
 import { registerReplayCommand } from "./replay.js";
 import { registerScanCommand } from "./scan.js";
+import { registerSidecarCommand } from "./sidecar.js";
 import { registerStartCommand } from "./start.js";
 import { registerStatusCommand } from "./status.js";
 import { registerSubCommand } from "./sub.js";
@@ -42,6 +43,7 @@ Examples:
   plexus replay --from 1 -c redis.yaml   a lifecycle controller's event log as JSON lines
   plexus doctor -c my.yaml               check transport, runtime and contracts
   plexus scan . --fail-on high           analyse a source tree once, like a linter
+  plexus sidecar --registry http://127.0.0.1:8888 --name orders --url http://127.0.0.1:9001 --health /health
 
 Logs go to stderr; stdout carries only data. Run "plexus <command> --help" for details.`,
     );
@@ -54,6 +56,7 @@ Logs go to stderr; stdout carries only data. Run "plexus <command> --help" for d
   registerReplayCommand(program, io, setExit);
   registerDoctorCommand(program, io, setExit);
   registerScanCommand(program, io, setExit);
+  registerSidecarCommand(program, io, setExit, stopOnSignals);
   registerDirectClients();
   return program;
 }

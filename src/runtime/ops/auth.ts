@@ -12,14 +12,25 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+/** Names a listener in error messages: what it is and the config keys that set it. */
+export interface ListenerNames {
+  /** What the listener serves, e.g. "ops" ("ops port 8001 is in use"). */
+  name: string;
+  /** The config section holding its host, port and token, e.g. "runtime.ops". */
+  section: string;
+}
+
+/** The ops server's names; other listeners (the registry's) pass their own. */
+export const OPS_LISTENER: ListenerNames = { name: "ops", section: "runtime.ops" };
+
 /**
  * Refuses a binding that would let anyone on the network publish without a token. Thrown before
  * listening, and non-retryable: restarting cannot fix a config mistake.
  */
-export function assertSafeBinding(host: string, token: string | undefined): void {
+export function assertSafeBinding(host: string, token: string | undefined, names: ListenerNames = OPS_LISTENER): void {
   if (!isLoopbackHost(host) && !token) {
     throw new NonRetryableError(
-      `ops server on ${host} is reachable from the network but has no token: set runtime.ops.token (e.g. token: \${PLEXUS_OPS_TOKEN}) or bind runtime.ops.host to 127.0.0.1`,
+      `${names.name} server on ${host} is reachable from the network but has no token: set ${names.section}.token (e.g. token: \${PLEXUS_OPS_TOKEN}) or bind ${names.section}.host to 127.0.0.1`,
       { code: "OPS_TOKEN_REQUIRED" },
     );
   }

@@ -1,28 +1,29 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { NonRetryableError, toError } from "../../common/errors.js";
+import { OPS_LISTENER, type ListenerNames } from "./auth.js";
 
 /**
  * Turns a failed `listen()` into an error that says what, where and what to do. Bind failures are
  * non-retryable: restarting in a loop cannot free a port another process holds.
  */
-export function listenError(error: unknown, host: string, port: number): Error {
+export function listenError(error: unknown, host: string, port: number, names: ListenerNames = OPS_LISTENER): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "EADDRINUSE") {
     const owner = portOwner(port);
     const holder = owner ? ` by pid ${owner.pid} (${owner.command})` : "";
     return new NonRetryableError(
-      `ops port ${port} on ${host} is in use${holder}: stop that process, or set runtime.ops.port to a free port or 0 (ephemeral)`,
+      `${names.name} port ${port} on ${host} is in use${holder}: stop that process, or set ${names.section}.port to a free port or 0 (ephemeral)`,
       { code: "OPS_PORT_IN_USE", cause: error },
     );
   }
   if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") {
     return new NonRetryableError(
-      `ops host ${host} is not an address of this machine: set runtime.ops.host to 127.0.0.1 or a local interface`,
+      `${names.name} host ${host} is not an address of this machine: set ${names.section}.host to 127.0.0.1 or a local interface`,
       { code: "OPS_HOST_INVALID", cause: error },
     );
   }
   if (code === "EACCES") {
-    return new NonRetryableError(`ops port ${port} on ${host} needs privileges: set runtime.ops.port above 1023, or 0`, {
+    return new NonRetryableError(`${names.name} port ${port} on ${host} needs privileges: set ${names.section}.port above 1023, or 0`, {
       code: "OPS_PORT_FORBIDDEN",
       cause: error,
     });
