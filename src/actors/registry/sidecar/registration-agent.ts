@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { systemClock, type Clock, type TimerHandle } from "../../../common/clock.js";
+import { systemClock, type Clock } from "../../../common/clock.js";
 import { toError } from "../../../common/errors.js";
 import type { Logger } from "../../../common/logger.js";
 import { backoffDelay } from "../../../runtime/supervision/restart-backoff.js";
@@ -234,14 +234,15 @@ class RegistrationAgent {
   private sleep(ms: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
-      let timer: TimerHandle | undefined;
-      const done = () => {
-        if (timer !== undefined) this.clock.clearTimeout(timer);
+      const finish = () => {
         this.wake = undefined;
         resolve();
       };
-      this.wake = done;
-      timer = this.clock.setTimeout(done, ms);
+      const timer = this.clock.setTimeout(finish, ms);
+      this.wake = () => {
+        this.clock.clearTimeout(timer);
+        finish();
+      };
     });
   }
 
