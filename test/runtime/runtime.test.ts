@@ -103,7 +103,7 @@ describe("createRuntime (embedding)", () => {
       },
     });
     await expect(scope.runtime.start()).rejects.toThrow(
-      /2 problems[\s\S]*unknown kind .nope.; known kinds: capability-monitor, curiosity, exploration-monitor, heartbeat, integration-monitor, knowledge-monitor, proxy[\s\S]*children\[1\]\.options\.everyMs/,
+      /2 problems[\s\S]*unknown kind .nope.; known kinds: capability-monitor, curiosity, exploration-monitor, heartbeat, integration-monitor, knowledge-monitor, lifecycle-controller, proxy, registry[\s\S]*children\[1\]\.options\.everyMs/,
     );
   });
 

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
 import { checkAgainstSchema } from "../../common/config-schema.js";
 import { ConfigError, formatPath, type ConfigIssue, type PathSegment } from "../../common/config-error.js";
 
@@ -108,6 +107,8 @@ export async function loadLifecycleFile(file: string): Promise<LifecycleDefiniti
   } catch (error) {
     throw new ConfigError([{ path: "(root)", message: `cannot read the lifecycle file: ${(error as Error).message}` }], file);
   }
+  // Loaded here, not at the top: `import "plexus"` must not load the YAML parser (test/import-cost.test.ts).
+  const { parse } = await import("yaml");
   let value: unknown;
   try {
     value = parse(text, { uniqueKeys: true });
