@@ -37,8 +37,7 @@ export function encodeBatch(samples: readonly unknown[], compression: TelemetryC
     return { payload: { samples }, headers, rawBytes: -1, compressed: false };
   }
   const json = JSON.stringify(samples);
-  if (json.length < compressAboveBytes)
-    return { payload: { samples }, headers, rawBytes: json.length, compressed: false };
+  if (json.length < compressAboveBytes) return { payload: { samples }, headers, rawBytes: json.length, compressed: false };
   const raw = Buffer.from(json, "utf8");
   const packed =
     compression === "gzip"
