@@ -109,7 +109,14 @@ export type { PlexusConfig } from "./runtime/config/plexus-config.js";
 export type { LogConfig, LogLevel, RuntimeConfig } from "./runtime/config/runtime-config.js";
 export type { OpsConfig } from "./runtime/ops/ops-config.js";
 export type { MemoryTransportConfig, RedisTransportConfig, TransportConfig, ZmqTransportConfig } from "./transports/transport-config.js";
-export type { BusConfig, ContractMode, ContractsConfig, MailboxConfig, OutboxConfig } from "./transports/bus/bus-config.js";
+export type {
+  BusConfig,
+  ClaimCheckConfig,
+  ContractMode,
+  ContractsConfig,
+  MailboxConfig,
+  OutboxConfig,
+} from "./transports/bus/bus-config.js";
 export type {
   BackoffConfig,
   ChildConfig,
@@ -119,7 +126,21 @@ export type {
 } from "./runtime/supervision/child-config.js";
 export type { ResolvedConfig } from "./runtime/config/plexus-config.js";
 export type { ResolvedTransportConfig } from "./transports/transport-config.js";
-export type { ResolvedBusConfig, ResolvedContractsConfig } from "./transports/bus/bus-config.js";
+export type { ResolvedBusConfig, ResolvedClaimCheckConfig, ResolvedContractsConfig } from "./transports/bus/bus-config.js";
+
+// ─── Claim-check and telemetry ───────────────────────────────────────────────────────────────────
+export type { BlobContentType, BlobReference, BlobStore } from "./transports/bus/claim-check/blob-store.js";
+export { CLAIM_CHECK_HEADER } from "./transports/bus/claim-check/blob-store.js";
+export type { ClaimCheckStats } from "./transports/bus/claim-check/claim-check.js";
+export { Telemetry } from "./actors/telemetry/telemetry.js";
+export type { TelemetryOptions, TelemetryStats } from "./actors/telemetry/telemetry.js";
+export { subscribeTelemetry } from "./actors/telemetry/subscribe-telemetry.js";
+export type { SampleHandler } from "./actors/telemetry/subscribe-telemetry.js";
+export { layerTelemetryTopic, seedTelemetryTopic, TELEMETRY_TOPIC_ROOT } from "./actors/telemetry/topics.js";
+export type { LayerTelemetryKind } from "./actors/telemetry/topics.js";
+export { TELEMETRY_BATCH_HEADER, TELEMETRY_ENCODING_HEADER } from "./actors/telemetry/batch-codec.js";
+export type { TelemetryCompression } from "./actors/telemetry/batch-codec.js";
+export type { SpoolOverflow } from "./actors/telemetry/spool.js";
 
 // ─── Errors ──────────────────────────────────────────────────────────────────────────────────────
 export { PlexusError, NonRetryableError, isNonRetryable } from "./common/errors.js";
