@@ -2,18 +2,13 @@ import { InvalidArgumentError, type Command } from "commander";
 import type { CliIo } from "./cli-io.js";
 import { collectHeader, positiveSeconds } from "./command-options.js";
 import { ExitCode } from "./exit-codes.js";
+import type { RegistrationOptions } from "../actors/registry/sidecar/registration-agent.js";
 
-export interface SidecarOptions {
-  registry: string;
-  name: string;
-  url: string;
-  health?: string;
-  id?: string;
-  ttl?: number;
-  heartbeat?: number;
-  meta?: Record<string, string>;
-  token?: string;
-}
+/** What `plexus sidecar` parses: the `startRegistration` options a command line can set. */
+export type SidecarOptions = Pick<
+  RegistrationOptions,
+  "registry" | "name" | "url" | "health" | "id" | "ttl" | "heartbeat" | "meta" | "token"
+>;
 
 /** Registers `plexus sidecar`: the registration agent of `startRegistration`, as a process beside a service. */
 export function registerSidecarCommand(

@@ -1,4 +1,5 @@
 import { ThrottledLog } from "../../common/throttled-log.js";
+import { coalescingSaver } from "../../runtime/coalescing-saver.js";
 import type { ActorContext } from "../../runtime/actor-context.js";
 import { defineActor, type OptionsFromSchema } from "../../runtime/define-actor.js";
 import type { Envelope } from "../../transports/envelope.js";
@@ -78,7 +79,12 @@ async function startCuriosity(ctx: ActorContext<CuriosityOptions>): Promise<() =
   }
   const counts = { received: 0, duplicates: 0, resolved: 0, unknownResolutions: 0, evicted: 0, ignored: 0, invalid: 0 };
   const throttled = new ThrottledLog(ctx.log, 10_000);
-  const saver = coalescingSaver(ctx, () => ({ version: 1, questions: queue.snapshot() }) satisfies CuriosityState);
+  const saver = coalescingSaver(
+    ctx.state,
+    ctx.log,
+    "curiosity queue",
+    () => ({ version: 1, questions: queue.snapshot() }) satisfies CuriosityState,
+  );
 
   const onMessage = (envelope: Envelope<unknown>): void => {
     if (envelope.topic.endsWith("_resolved")) {
@@ -146,45 +152,5 @@ async function startCuriosity(ctx: ActorContext<CuriosityOptions>): Promise<() =
     unmount();
     removeStatus();
     await saver.flush();
-  };
-}
-
-/**
- * Saves the queue after changes without a write per message: one save runs at a time and the
- * changes made meanwhile go into the next one. Each save is atomic (the state store's temp file
- * and rename), so a crash keeps the last whole queue.
- */
-function coalescingSaver(ctx: ActorContext<unknown>, value: () => unknown): { request(): void; flush(): Promise<void> } {
-  let running: Promise<void> | undefined;
-  let dirty = false;
-  let failed = false;
-  const run = async (): Promise<void> => {
-    while (dirty) {
-      dirty = false;
-      try {
-        await ctx.state.save(value());
-        failed = false;
-      } catch (error) {
-        failed = true;
-        ctx.log.warn({ err: error }, "curiosity queue not saved; trying again on the next change or on stop");
-      }
-    }
-    running = undefined;
-  };
-  return {
-    request() {
-      dirty = true;
-      running ??= run();
-    },
-    async flush() {
-      // Nothing changed since the last save means nothing to write: a runtime that heard no
-      // question leaves no state file behind.
-      while (running !== undefined) await running;
-      if (failed) {
-        dirty = true;
-        running = run();
-        await running;
-      }
-    },
   };
 }

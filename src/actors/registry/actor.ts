@@ -1,4 +1,5 @@
 import { DURATION_SCHEMA, parseDuration } from "../../common/durations.js";
+import { coalescingSaver } from "../../runtime/coalescing-saver.js";
 import type { ActorContext } from "../../runtime/actor-context.js";
 import { defineActor, type OptionsFromSchema } from "../../runtime/define-actor.js";
 import { startRegistryHttpServer } from "./http-server.js";
@@ -178,45 +179,9 @@ async function openStore(ctx: ActorContext<RegistryOptions>): Promise<OpenedStor
     );
     return { store, restored: 0, flush: () => Promise.resolve() };
   }
-  const saver = changeSaver(ctx, () => store.snapshot());
+  const saver = coalescingSaver(ctx.state, ctx.log, "registry leases", () => store.snapshot());
   const store = new MemoryRegistryStore(() => saver.request());
   const saved = await ctx.state.load<MemoryStoreSnapshot>();
   const restored = saved?.version === 1 && Array.isArray(saved.leases) ? store.restore(saved, ctx.clock.now()) : 0;
   return { store, restored, flush: () => saver.flush() };
-}
-
-/**
- * Saves the leases after changes of the instance set (not after heartbeats: a restored lease gets
- * a fresh TTL anyway). One save runs at a time; changes meanwhile go into the next. Saves are
- * atomic through the state store.
- */
-function changeSaver(ctx: ActorContext<unknown>, value: () => unknown): { request(): void; flush(): Promise<void> } {
-  let running: Promise<void> | undefined;
-  let dirty = false;
-  const run = async (): Promise<void> => {
-    while (dirty) {
-      dirty = false;
-      try {
-        await ctx.state.save(value());
-      } catch (error) {
-        dirty = true;
-        ctx.log.warn({ err: error }, "registry leases not saved; trying again on the next change or on stop");
-        break;
-      }
-    }
-    running = undefined;
-  };
-  return {
-    request() {
-      dirty = true;
-      running ??= run();
-    },
-    async flush() {
-      while (running !== undefined) await running;
-      if (dirty) {
-        running = run();
-        await running;
-      }
-    },
-  };
 }
